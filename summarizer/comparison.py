@@ -114,7 +114,7 @@ def compare_extractions(
         for chunk in extraction.chunks:
             for fact in chunk.extraction.facts:
                 ref = FactRef(label, fact, is_verbatim(fact.quote, extraction.text))
-                if fact.about_main_event:
+                if not fact.off_topic:
                     facts.append(ref)
                     kept += 1
                     verbatim += ref.verbatim

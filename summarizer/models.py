@@ -22,8 +22,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 SCHEMA_VERSION = 1
-MAX_FACTS_PER_CHUNK = 10
-MAX_POSITIONS_PER_CHUNK = 6
+MAX_FACTS_PER_CHUNK = 8
+MAX_POSITIONS_PER_CHUNK = 4
 
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -118,16 +118,17 @@ class Attribution(_Strict):
 class Fact(_Strict):
     """One claim about the event."""
 
-    quote: NonEmpty = Field(
-        description="Evidence: a sentence or clause copied character for character from the "
-        "article text. Never paraphrase."
-    )
-    about_main_event: bool = Field(
-        description="false for material unrelated to the main event: other stories, "
-        "related links, newsletter or social-media prompts, image credits."
-    )
     statement: NonEmpty = Field(
-        description="One self-contained claim in plain words, understandable without the article."
+        description="The claim in your own plain words, understandable without the article; "
+        "at most 25 words. Each fact states a different claim."
+    )
+    quote: NonEmpty = Field(
+        description="Evidence: the sentence or clause that states this claim, copied character "
+        "for character from the article text. Never paraphrase."
+    )
+    off_topic: bool = Field(
+        description="true only for material unrelated to the main event (other stories, "
+        "related links, newsletter or social-media prompts, image credits); otherwise false."
     )
     subject: NonEmpty = Field(description="What or whom the claim is about, in a few words.")
     value: Value | None = Field(
@@ -147,7 +148,7 @@ class Position(_Strict):
     )
     actor: NonEmpty = Field(description="Who holds the position, as named in the article.")
     topic: NonEmpty = Field(description="What the position is about, in a few words.")
-    stance: NonEmpty = Field(description="The position itself, in a few words.")
+    stance: NonEmpty = Field(description="The position itself, in at most 12 words.")
     reported_as: ReportedAs = Field(
         description="direct_quote (the actor's own words in quotation marks), paraphrase, or "
         "second_hand (relayed by someone else, e.g. a spokesperson or another outlet)."
@@ -163,8 +164,10 @@ class ArticleInfo(_Strict):
     published: str | None = Field(
         description="Publication date as ISO (YYYY-MM-DD) if the text states it; else null."
     )
-    title: str | None = Field(description="The headline, if present; else null.")
-    main_event: NonEmpty = Field(description="The event the article is about, in one line.")
+    title: str | None = Field(description="The headline, if this part shows it; else null.")
+    main_event: NonEmpty = Field(
+        description="The event the article is about, in at most 15 words."
+    )
 
 
 class ChunkExtraction(_Strict):
@@ -222,9 +225,15 @@ def _strict_subset(node: Any) -> Any:
     # Titles are noise for the grammar; OpenAI's strict mode rejects minLength, which
     # pydantic still enforces after the call (a failure goes back to the model).
     if isinstance(node, dict):
-        return {
-            k: _strict_subset(v) for k, v in node.items() if k not in ("title", "minLength")
-        }
+        out = {}
+        for key, value in node.items():
+            if key in ("title", "minLength") and not isinstance(value, dict):
+                continue  # an annotation, not a property that happens to be named "title"
+            if key in ("properties", "$defs"):
+                out[key] = {name: _strict_subset(sub) for name, sub in value.items()}
+            else:
+                out[key] = _strict_subset(value)
+        return out
     if isinstance(node, list):
         return [_strict_subset(v) for v in node]
     return node
@@ -273,7 +282,3 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
             return candidate
     return None
 
-
-if __name__ == "__main__":
-    for written_path in export_schemas(Path("schemas")):
-        print(written_path)
