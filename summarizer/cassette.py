@@ -82,8 +82,12 @@ class Entry:
     meta: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        return {"key": self.key, "request": self.request, "response": self.response,
-                "meta": self.meta}
+        return {
+            "key": self.key,
+            "request": self.request,
+            "response": self.response,
+            "meta": self.meta,
+        }
 
 
 class Cassette:
@@ -105,7 +109,9 @@ class Cassette:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CassetteError(f"Cassette {path} is not readable JSON ({exc}): re-record it") from exc
+            raise CassetteError(
+                f"Cassette {path} is not readable JSON ({exc}): re-record it"
+            ) from exc
         if not isinstance(data, dict) or data.get("format") != CASSETTE_FORMAT:
             raise CassetteError(f"{path} is not a summarizer cassette: check the path")
         if data.get("version") != CASSETTE_VERSION:
@@ -113,7 +119,14 @@ class Cassette:
                 f"Cassette {path} has version {data.get('version')}, this summarizer reads "
                 f"version {CASSETTE_VERSION}: re-record it with --record-mode all"
             )
-        entries = [Entry(e["key"], e["request"], e["response"], e["meta"]) for e in data["entries"]]
+        try:
+            entries = [
+                Entry(e["key"], e["request"], e["response"], e["meta"]) for e in data["entries"]
+            ]
+        except (KeyError, TypeError) as exc:
+            raise CassetteError(
+                f"Cassette {path} is damaged (missing {exc}): re-record it with --record-mode all"
+            ) from exc
         return cls(path, entries)
 
     def find(self, key: str) -> Entry | None:
@@ -165,17 +178,19 @@ def first_difference(recorded: Any, wanted: Any, path: str = "body") -> str:
                 return first_difference(recorded[key], wanted[key], f"{path}.{key}")
         return "identical"
     if isinstance(recorded, list) and isinstance(wanted, list):
-        for i, (a, b) in enumerate(zip(recorded, wanted)):
+        for i, (a, b) in enumerate(zip(recorded, wanted, strict=False)):
             if a != b:
                 return first_difference(a, b, f"{path}[{i}]")
         return f"{path} has {len(wanted)} items, recorded {len(recorded)}"
     if isinstance(recorded, str) and isinstance(wanted, str):
         at = next(
-            (i for i, (a, b) in enumerate(zip(recorded, wanted)) if a != b),
+            (i for i, (a, b) in enumerate(zip(recorded, wanted, strict=False)) if a != b),
             min(len(recorded), len(wanted)),
         )
-        return f"{path} differs at character {at}: recorded {recorded[at:at + 40]!r}, " \
-            f"now {wanted[at:at + 40]!r}"
+        return (
+            f"{path} differs at character {at}: recorded {recorded[at : at + 40]!r}, "
+            f"now {wanted[at : at + 40]!r}"
+        )
     return f"{path}: recorded {recorded!r}, now {wanted!r}"
 
 
@@ -236,8 +251,10 @@ class CassetteTransport(httpx2.BaseTransport):
 
     def _miss_message(self, key: str, endpoint: str, body: Any) -> str:
         near = self.cassette.nearest(endpoint, body)
-        hint = "the cassette is empty" if near is None else (
-            f"nearest recorded request {near[0].key[:12]} ({near[1]})"
+        hint = (
+            "the cassette is empty"
+            if near is None
+            else (f"nearest recorded request {near[0].key[:12]} ({near[1]})")
         )
         return (
             f"Cassette {self.cassette.path} has no response for request {key[:12]}: {hint}. "
@@ -268,8 +285,9 @@ class CassetteTransport(httpx2.BaseTransport):
             self._rewritten = True
         entry = Entry(
             key=key,
-            request=scrub({"method": request.method, "endpoint": endpoint, "body": body},
-                          self._secrets),
+            request=scrub(
+                {"method": request.method, "endpoint": endpoint, "body": body}, self._secrets
+            ),
             response=scrub({"status": response.status_code, "body": payload}, self._secrets),
             meta={
                 "provider_kind": self._provider_kind,

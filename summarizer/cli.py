@@ -174,7 +174,14 @@ def report(
 ) -> None:
     """Ingest, extract, compare: print a Markdown report of the articles."""
     extractions = _run_extraction(
-        paths, provider, model, config, cassette, record_mode, chunk_tokens, no_checkpoint,
+        paths,
+        provider,
+        model,
+        config,
+        cassette,
+        record_mode,
+        chunk_tokens,
+        no_checkpoint,
         quiet,
     )
     _write_output(report_from_extractions(extractions), output)
@@ -198,8 +205,16 @@ def extract(
 ) -> None:
     """Write one validated extraction JSON per article (input of 'compare')."""
     _run_extraction(
-        paths, provider, model, config, cassette, record_mode, chunk_tokens, no_checkpoint,
-        quiet, out_dir=output,
+        paths,
+        provider,
+        model,
+        config,
+        cassette,
+        record_mode,
+        chunk_tokens,
+        no_checkpoint,
+        quiet,
+        out_dir=output,
     )
 
 

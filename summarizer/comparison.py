@@ -1,9 +1,12 @@
 """A first, deliberately small comparison: which facts 2+ sources state, which only one.
 
-Pure and deterministic: extraction files in, a ``Comparison`` out. Two facts from
-different articles are linked when the content words of their statement and subject
-overlap enough (Jaccard >= ``threshold``); linked facts form a group (union-find). No
-conflict detection yet: the comparison engine of issue 4 replaces this module.
+Pure and deterministic: extraction files in, a ``Comparison`` out. Each article is
+checked first (``checking.check_article``: evidence, relevance, merge, attribution);
+only facts whose quote was found in the article and that belong to the event are
+compared. Two facts from different articles are linked when the content words of
+their statement and subject overlap enough (Jaccard >= ``threshold``); linked facts
+form a group (union-find). No conflict detection yet: the comparison engine of issue 4
+replaces the grouping.
 """
 
 from __future__ import annotations
@@ -13,49 +16,124 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from .models import ArticleExtraction, Fact, Position
+from .checking import (
+    CheckedArticle,
+    CheckedFact,
+    CheckedPosition,
+    CheckSettings,
+    check_article,
+    verified_outlet,
+    verified_published,
+    verified_title,
+)
+from .evidence import Grade
+from .models import ArticleExtraction
 
 DEFAULT_THRESHOLD = 0.4
 
 _STOPWORDS = frozenset(
-    """a an the and or but of to in on at for with by from as is are was were be been being
-    that this these those it its his her their they he she we you i not no has have had
-    will would can could should may might must do did does than then so such into over
-    about after before said says say also which who whom what when where while there""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "by",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "that",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "his",
+        "her",
+        "their",
+        "they",
+        "he",
+        "she",
+        "we",
+        "you",
+        "i",
+        "not",
+        "no",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "do",
+        "did",
+        "does",
+        "than",
+        "then",
+        "so",
+        "such",
+        "into",
+        "over",
+        "about",
+        "after",
+        "before",
+        "said",
+        "says",
+        "say",
+        "also",
+        "which",
+        "who",
+        "whom",
+        "what",
+        "when",
+        "where",
+        "while",
+        "there",
+    ]
 )
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                              "\u2013": "-", "\u2014": "-"})
+_QUOTE_MARKS = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
 
 
 def content_words(text: str) -> frozenset[str]:
     words = re.findall(r"[a-z0-9]+", text.lower().translate(_QUOTE_MARKS))
-    return frozenset(w[:-1] if len(w) > 3 and w.endswith("s") else w
-                     for w in words if w not in _STOPWORDS)
-
-
-def is_verbatim(quote: str, text: str) -> bool:
-    """Exact, or equal after unifying quote marks, dashes and whitespace."""
-    if quote in text:
-        return True
-
-    def norm(s: str) -> str:
-        return " ".join(s.translate(_QUOTE_MARKS).split())
-
-    return norm(quote) in norm(text)
+    return frozenset(
+        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOPWORDS
+    )
 
 
 @dataclass(frozen=True)
 class FactRef:
     source: str
-    fact: Fact
-    verbatim: bool
+    item: CheckedFact
+    quote: str  # the article's own words at the located span
 
 
 @dataclass(frozen=True)
 class PositionRef:
     source: str
-    position: Position
-    verbatim: bool
+    item: CheckedPosition
+    quote: str
 
 
 @dataclass(frozen=True)
@@ -76,24 +154,33 @@ class SourceSummary:
     main_event: str | None
     model: str
     chunks: int
+    extracted: int
+    verified: int
+    near: int
+    not_found: int
+    set_aside: int
+    duplicates: int
     facts: int
-    verbatim: int
     positions: int
-    off_topic: int
 
 
 @dataclass
 class Comparison:
     sources: list[SourceSummary]
+    checked: list[CheckedArticle] = field(default_factory=list)
     shared: list[FactGroup] = field(default_factory=list)
     single: list[FactGroup] = field(default_factory=list)
     positions: list[PositionRef] = field(default_factory=list)
-    off_topic: list[FactRef] = field(default_factory=list)
     threshold: float = DEFAULT_THRESHOLD
+    near_threshold: float = 0.0
 
 
 def source_label(extraction: ArticleExtraction) -> str:
     return "stdin" if extraction.source == "-" else PurePath(extraction.source).stem
+
+
+def located_text(extraction: ArticleExtraction, start: int | None, end: int | None) -> str:
+    return extraction.text[start:end] if start is not None and end is not None else ""
 
 
 def _first(values: Sequence[str | None]) -> str | None:
@@ -101,44 +188,43 @@ def _first(values: Sequence[str | None]) -> str | None:
 
 
 def compare_extractions(
-    extractions: Sequence[ArticleExtraction], threshold: float = DEFAULT_THRESHOLD
+    extractions: Sequence[ArticleExtraction],
+    threshold: float = DEFAULT_THRESHOLD,
+    settings: CheckSettings | None = None,
 ) -> Comparison:
-    """Group facts across sources; order follows the input order, so output is stable."""
-    summaries: list[SourceSummary] = []
+    """Check, then group facts across sources; order follows the input order."""
+    settings = settings or CheckSettings()
+    comparison = Comparison(sources=[], threshold=threshold, near_threshold=settings.near_threshold)
     facts: list[FactRef] = []
-    comparison = Comparison(sources=summaries, threshold=threshold)
     for extraction in extractions:
         label = source_label(extraction)
+        checked = check_article(extraction, settings)
+        comparison.checked.append(checked)
+        for item in checked.facts:
+            quote = located_text(extraction, item.evidence.start, item.evidence.end)
+            facts.append(FactRef(label, item, quote))
+        for pitem in checked.positions:
+            quote = located_text(extraction, pitem.evidence.start, pitem.evidence.end)
+            comparison.positions.append(PositionRef(label, pitem, quote))
         infos = [c.extraction.article for c in extraction.chunks]
-        kept = off = verbatim = positions = 0
-        for chunk in extraction.chunks:
-            for fact in chunk.extraction.facts:
-                ref = FactRef(label, fact, is_verbatim(fact.quote, extraction.text))
-                if not fact.off_topic:
-                    facts.append(ref)
-                    kept += 1
-                    verbatim += ref.verbatim
-                else:
-                    comparison.off_topic.append(ref)
-                    off += 1
-            for position in chunk.extraction.positions:
-                comparison.positions.append(
-                    PositionRef(label, position, is_verbatim(position.quote, extraction.text))
-                )
-                positions += 1
-        summaries.append(
+        comparison.sources.append(
             SourceSummary(
                 label=label,
-                title=_first([i.title for i in infos]) or extraction.title,
-                outlet=_first([i.outlet for i in infos]),
-                published=_first([i.published for i in infos]),
+                # Page metadata wins; the model's reading only where the text bears it out.
+                title=verified_title(extraction),
+                outlet=verified_outlet(extraction),
+                published=verified_published(extraction),
                 main_event=_first([i.main_event for i in infos]),
                 model=extraction.model,
                 chunks=len(extraction.chunks),
-                facts=kept,
-                verbatim=verbatim,
-                positions=positions,
-                off_topic=off,
+                extracted=checked.extracted_facts,
+                verified=checked.count(Grade.VERIFIED),
+                near=checked.count(Grade.NEAR),
+                not_found=sum(1 for x in checked.not_found if isinstance(x, CheckedFact)),
+                set_aside=len(checked.set_aside),
+                duplicates=checked.duplicates,
+                facts=len(checked.facts),
+                positions=len(checked.positions),
             )
         )
     groups = _group(facts, threshold)
@@ -148,7 +234,7 @@ def compare_extractions(
 
 
 def _group(facts: list[FactRef], threshold: float) -> list[FactGroup]:
-    words = [content_words(f"{r.fact.statement} {r.fact.subject}") for r in facts]
+    words = [content_words(f"{r.item.fact.statement} {r.item.fact.subject}") for r in facts]
     parent = list(range(len(facts)))
 
     def find(i: int) -> int:
@@ -163,7 +249,8 @@ def _group(facts: list[FactRef], threshold: float) -> list[FactGroup]:
                 continue
             overlap = len(words[i] & words[j]) / len(words[i] | words[j])
             if overlap >= threshold:
-                parent[max(find(i), find(j))] = min(find(i), find(j))
+                a, b = find(i), find(j)
+                parent[max(a, b)] = min(a, b)
     members: dict[int, list[FactRef]] = {}
     for i, ref in enumerate(facts):
         members.setdefault(find(i), []).append(ref)

@@ -25,7 +25,7 @@ from .errors import ConfigError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 DEFAULT_LOCAL_PORT = 8765
 DEFAULT_PROVIDER = "local"
@@ -68,9 +68,7 @@ class Profile:
         value = os.environ.get(self.api_key_env)
         if not value and required:
             hint = "" if self.name == "local" else " or choose --provider local"
-            raise ConfigError(
-                f"No API key for profile {self.name!r}: set {self.api_key_env}{hint}"
-            )
+            raise ConfigError(f"No API key for profile {self.name!r}: set {self.api_key_env}{hint}")
         return value or None
 
     def describe(self) -> dict[str, str]:
@@ -205,7 +203,14 @@ def _parse_profile(path: Path, name: str, table: Any, base: Profile | None) -> P
             f"{where}: unknown key {sorted(unknown)[0]!r}: valid keys are "
             f"{', '.join(sorted(_FIELDS))}"
         )
-    values: dict[str, Any] = dataclasses.asdict(base) if base else {}
+    # A new profile starts from the documented defaults; one named like a built-in
+    # profile starts from that profile and overrides only what it sets.
+    defaults = {
+        f.name: f.default
+        for f in dataclasses.fields(Profile)
+        if f.default is not dataclasses.MISSING
+    }
+    values: dict[str, Any] = dataclasses.asdict(base) if base else defaults
     values.update(table)
     values["name"] = name
     values["origin"] = str(path)

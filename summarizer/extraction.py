@@ -123,6 +123,8 @@ class ChunkExtractor:
             title=article.title,
             sha256=article.sha256,
             text=article.text,
+            outlet=article.outlet,
+            published=article.published,
             provider=self.client.profile.name,
             model=self.model_seen or self.client.profile.model,
             chunks=records,

@@ -15,6 +15,7 @@ schema serves OpenAI, Azure and local servers.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -165,9 +166,7 @@ class ArticleInfo(_Strict):
         description="Publication date as ISO (YYYY-MM-DD) if the text states it; else null."
     )
     title: str | None = Field(description="The headline, if this part shows it; else null.")
-    main_event: NonEmpty = Field(
-        description="The event the article is about, in at most 15 words."
-    )
+    main_event: NonEmpty = Field(description="The event the article is about, in at most 15 words.")
 
 
 class ChunkExtraction(_Strict):
@@ -206,6 +205,12 @@ class ArticleExtraction(_Strict):
     title: str
     sha256: str = Field(description="sha256 of the article text the offsets refer to.")
     text: str = Field(description="The article text, so evidence can be checked offline.")
+    outlet: str | None = Field(
+        default=None, description="Outlet from the page's own metadata (HTML input); else null."
+    )
+    published: str | None = Field(
+        default=None, description="Publication date from the page's metadata (HTML); else null."
+    )
     provider: str = Field(description="Profile that produced the extraction.")
     model: str = Field(description="Model id the server reported.")
     chunks: list[ChunkRecord]
@@ -217,31 +222,43 @@ class ArticleExtraction(_Strict):
 
 def response_schema() -> dict[str, Any]:
     """The JSON Schema of ``ChunkExtraction`` sent to the model (strict subset)."""
-    return _strict_subset(ChunkExtraction.model_json_schema())
+    full = ChunkExtraction.model_json_schema()
+    schema: dict[str, Any] = _strict_subset(full, full.get("$defs", {}))
+    return schema
 
 
-def _strict_subset(node: Any) -> Any:
+def _strict_subset(node: Any, defs: dict[str, Any]) -> Any:
     # Pydantic already emits required + additionalProperties:false (extra="forbid").
-    # Titles are noise for the grammar; OpenAI's strict mode rejects minLength, which
-    # pydantic still enforces after the call (a failure goes back to the model).
-    if isinstance(node, dict):
-        out = {}
-        for key, value in node.items():
-            if key in ("title", "minLength") and not isinstance(value, dict):
-                continue  # an annotation, not a property that happens to be named "title"
-            if key in ("properties", "$defs"):
-                out[key] = {name: _strict_subset(sub) for name, sub in value.items()}
-            else:
-                out[key] = _strict_subset(value)
-        return out
+    # Titles are noise for the grammar; OpenAI's strict mode rejects minLength (pydantic
+    # still enforces it after the call) and a $ref with siblings such as a description,
+    # so such a $ref is inlined, as the openai SDK's own helper does.
     if isinstance(node, list):
-        return [_strict_subset(v) for v in node]
-    return node
+        return [_strict_subset(v, defs) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node and len(node) > 1:
+        target = defs[node["$ref"].rsplit("/", 1)[-1]]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _strict_subset(merged, defs)
+    out = {}
+    for key, value in node.items():
+        if key in ("title", "minLength") and not isinstance(value, dict):
+            continue  # an annotation, not a property that happens to be named "title"
+        if key in ("properties", "$defs"):
+            out[key] = {name: _strict_subset(sub, defs) for name, sub in value.items()}
+        else:
+            out[key] = _strict_subset(value, defs)
+    return out
 
 
-SCHEMA_FILES = {
+def article_schema() -> dict[str, Any]:
+    """The JSON Schema of the per-article extraction files."""
+    return ArticleExtraction.model_json_schema()
+
+
+SCHEMA_FILES: dict[str, Callable[[], dict[str, Any]]] = {
     "chunk-extraction.schema.json": response_schema,
-    "article-extraction.schema.json": lambda: ArticleExtraction.model_json_schema(),
+    "article-extraction.schema.json": article_schema,
 }
 
 
@@ -281,4 +298,3 @@ def _nested_model(annotation: Any) -> type[BaseModel] | None:
         if isinstance(candidate, type) and issubclass(candidate, BaseModel):
             return candidate
     return None
-

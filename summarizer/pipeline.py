@@ -73,7 +73,9 @@ def load_extractions(paths: Sequence[str | Path]) -> list[ArticleExtraction]:
         except FileNotFoundError as exc:
             raise InputError(f"{path} does not exist: check the path") from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path} is not a JSON extraction file ({exc}): re-extract it") from exc
+            raise InputError(
+                f"{path} is not a JSON extraction file ({exc}): re-extract it"
+            ) from exc
         if isinstance(data, dict) and data.get("schema_version") != SCHEMA_VERSION:
             raise InputError(
                 f"{path} has schema_version {data.get('schema_version')!r}, expected "
