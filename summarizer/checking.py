@@ -69,6 +69,9 @@ _GENERIC_NAME_WORDS = frozenset(
 )
 
 
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 class AttributionCheck(str, Enum):
     SUPPORTED = "supported"
     UNSUPPORTED = "unsupported"
@@ -149,8 +152,8 @@ def check_attribution(
 ) -> AttributionCheck:
     if not name or evidence.start is None or evidence.end is None:
         return AttributionCheck.NOT_CHECKED
-    window = sentences.window(evidence.start, evidence.end).lower()
-    tokens = _name_tokens(name)
+    window = sentences.window(evidence.start, evidence.end).lower().translate(_APOSTROPHES)
+    tokens = _name_tokens(name.translate(_APOSTROPHES))
     if tokens:
         found = any(re.search(rf"\b{re.escape(t)}", window) for t in tokens)
     else:
@@ -315,7 +318,9 @@ def verified_published(extraction: ArticleExtraction) -> str | None:
     text = " ".join(body.lower().split())
     for chunk in extraction.chunks:
         claimed = chunk.extraction.article.published
-        if claimed and any(form in text for form in _date_forms(claimed)):
+        forms = _date_forms(claimed) if claimed else []
+        # Whole numbers only: "5 November 2024" must not match inside "15 November 2024".
+        if any(re.search(rf"(?<![\w/.-]){re.escape(f)}(?![\w/])", text) for f in forms):
             return claimed
     return None
 
@@ -359,6 +364,7 @@ def verified_title(extraction: ArticleExtraction) -> str:
     for line in extraction.text.splitlines(keepends=True):
         start, stripped = offset, line.strip()
         offset += len(line)
-        if len(stripped.split()) >= 4 and layout.rule_for(start, start + len(line)) is None:
+        end = start + len(line.rstrip("\n"))
+        if len(stripped.split()) >= 4 and layout.rule_for(start, end) is None:
             return stripped
     return first

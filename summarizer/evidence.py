@@ -126,7 +126,8 @@ def locate_quote(
     if at >= 0:
         return Evidence(Grade.VERIFIED, at, at + len(quote), 100.0, "exact")
     norm = normalised or NormalisedText(text)
-    parts = [normalise(_trim(p)) for p in _ELLIPSIS.split(quote)]
+    # Unify typography before trimming, so curly marks the model added come off too.
+    parts = [normalise(_trim(p.translate(_CHAR_MAP))) for p in _ELLIPSIS.split(quote)]
     parts = [p for p in parts if p]
     if not parts:
         return NOT_FOUND

@@ -14,6 +14,7 @@ from .errors import InputError
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
+MIN_HTML_WORDS = 25
 # Files that sit beside articles but are not articles (an answer key, a README).
 _NOT_ARTICLES = re.compile(r"^(readme|expected|license|licence|changelog)([._-].*)?$", re.I)
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype html|html)\b", re.IGNORECASE | re.DOTALL)
@@ -61,7 +62,8 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def is_html(data: bytes, name: str) -> bool:
-    return Path(name).suffix.lower() in HTML_SUFFIXES or bool(_HTML_START.match(data[:4096]))
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf")
+    return Path(name).suffix.lower() in HTML_SUFFIXES or bool(_HTML_START.match(head))
 
 
 def make_article(data: bytes, name: str) -> Article:
@@ -99,9 +101,12 @@ def _extract_html(html: str, name: str) -> tuple[str, str | None, str | None, st
         include_comments=False,
         include_tables=False,
         favor_precision=True,
+        # No fallback extractors: they return menus and cookie banners as "text".
+        fast=True,
     )
     body = (getattr(doc, "text", None) or "").strip() if doc is not None else ""
-    if not body:
+    # A page with no story still yields a menu or a cookie notice; no article is that short.
+    if len(body.split()) < MIN_HTML_WORDS:
         raise InputError(f"{name}: no article text found in this HTML: save the article as .txt")
     title = (getattr(doc, "title", None) or "").strip() or None
     if title and not body.startswith(title):

@@ -1,0 +1,274 @@
+"""Which claims from different articles are about the same thing.
+
+Each checked fact becomes a ``Claim`` with normalised features: entity keys (subject,
+speaker, entities named in the statement), content terms (stems and concepts), the
+phrases its article puts in quotation marks, and its value. Comparing every claim with
+every other is quadratic, so claims are blocked: each claim is indexed under its
+rarest terms (prefix filtering), and only claims sharing a block are scored. A link
+carries a score and the reasons that produced it. Claims are then grouped greedily,
+best links first, at most one claim per article in a group (its best-linked claim),
+and with average linkage so that one good link cannot chain unrelated claims together.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .checking import CheckedFact, CheckedPosition
+from .entities import EntityResolver
+from .lexicon import DEFAULT_LEXICON, DEMONYMS, Lexicon, content_terms, polarity, quoted_phrases
+from .models import SourceKind, Value, ValueKind
+from .values import unit_of
+
+DEFAULT_LINK_THRESHOLD = 0.36
+BLOCK_TERMS = 8  # each claim is indexed under its this-many rarest terms
+MAX_BLOCK = 400
+GROUP_LINKAGE = 0.75
+RARE_IDF = 1.5
+MIN_TEXT_OVERLAP = 0.1
+OPPOSED_MIN_OVERLAP = 0.18  # a negation pairs claims only if their words already agree  # idf above which a concept is specific enough to pair claims on  # mean cross-link score needed to merge, as a share of the threshold
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A fact or a position, in the form alignment and classification need."""
+
+    index: int
+    source: str  # article label
+    article: int  # position of the article in the input
+    item: CheckedFact | CheckedPosition
+    statement: str
+    speaker_kind: SourceKind
+    value: Value | None
+    quote: str  # article text at the evidence span
+    subject_keys: frozenset[str]
+    entity_keys: frozenset[str]
+    speaker_key: str | None
+    speaker_name: str | None
+    terms: frozenset[str]
+    subject_terms: frozenset[str]
+    phrases: frozenset[str]
+    value_class: str | None  # "date", "duration:day", "quantity:euro", "rank"
+
+    @property
+    def item_id(self) -> str:
+        return self.item.item_id
+
+    @property
+    def is_position(self) -> bool:
+        return isinstance(self.item, CheckedPosition)
+
+
+@dataclass(frozen=True)
+class Link:
+    a: int
+    b: int
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class Group:
+    members: list[int] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+
+
+def value_class(value: Value | None) -> str | None:
+    if value is None:
+        return None
+    if value.kind is ValueKind.DATE:
+        return "date"
+    if value.kind is ValueKind.RANK:
+        return "rank"
+    base, _ = unit_of(value.unit)
+    return f"{value.kind.value}:{base}"
+
+
+def make_claim(
+    index: int,
+    source: str,
+    article: int,
+    item: CheckedFact | CheckedPosition,
+    quote: str,
+    resolver: EntityResolver,
+    lexicon: Lexicon = DEFAULT_LEXICON,
+) -> Claim:
+    """Features of one fact or position; ``source`` doubles as the resolver's doc name."""
+    if isinstance(item, CheckedFact):
+        fact = item.fact
+        statement, subject, value = fact.statement, fact.subject, fact.value
+        speaker_kind, speaker = fact.attribution.kind, fact.attribution.name
+    else:
+        pos = item.position
+        statement, subject, value = f"{pos.actor}: {pos.stance}", pos.topic, None
+        speaker = pos.actor
+        is_person = resolver.resolve(speaker, source).key.startswith("person:")
+        speaker_kind = SourceKind.NAMED_PERSON if is_person else SourceKind.ORGANISATION
+    subject_keys = {r.key for r in resolver.mentions_in(subject, source)}
+    entity_keys = {r.key for r in resolver.mentions_in(f"{statement} {quote}", source)}
+    speaker_key = speaker_name = None
+    if speaker and speaker_kind in (SourceKind.NAMED_PERSON, SourceKind.ORGANISATION):
+        resolved = resolver.resolve(speaker, source)
+        speaker_key, speaker_name = resolved.key, resolved.name
+    # A name counts once, as its entity key, not again as the words that spell it.
+    spelled = resolver.name_words()
+    terms = {
+        t for t in content_terms(f"{statement} {subject} {quote}", lexicon) if t not in spelled
+    }
+    return Claim(
+        index=index,
+        source=source,
+        article=article,
+        item=item,
+        statement=statement,
+        speaker_kind=speaker_kind,
+        value=value,
+        quote=quote,
+        subject_keys=frozenset(subject_keys),
+        entity_keys=frozenset(entity_keys | subject_keys),
+        speaker_key=speaker_key,
+        speaker_name=speaker_name,
+        terms=frozenset(terms),
+        # Nationality words say little about what a claim is about.
+        subject_terms=frozenset(content_terms(subject, lexicon) - DEMONYMS - spelled),
+        phrases=frozenset(quoted_phrases(quote)),
+        value_class=value_class(value),
+    )
+
+
+def _idf(claims: Sequence[Claim]) -> dict[str, float]:
+    df: dict[str, int] = defaultdict(int)
+    for claim in claims:
+        for term in claim.terms | claim.entity_keys:
+            df[term] += 1
+    n = max(1, len(claims))
+    return {t: math.log(1 + n / d) for t, d in df.items()}
+
+
+# Concepts ("~call") carry meaning across wordings; entities ("person:...") identify.
+_KIND_WEIGHT = {"~": 2.0, "p": 1.0, "e": 1.0}
+
+
+def _weighted_overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
+    """Mean of weighted Jaccard and weighted overlap coefficient (|a & b| / min size):
+    a short claim wholly contained in a longer one still scores well."""
+    if not a or not b:
+        return 0.0
+
+    def weight(terms: frozenset[str]) -> float:
+        return sum(idf.get(t, 1.0) * _KIND_WEIGHT.get(t[:1], 1.0) for t in terms)
+
+    inter = weight(a & b)
+    return 0.5 * inter / weight(a | b) + 0.5 * inter / min(weight(a), weight(b))
+
+
+def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
+    reasons: list[str] = []
+    text = _weighted_overlap(a.terms | a.entity_keys, b.terms | b.entity_keys, idf)
+    score = text
+    shared_terms = sorted(t.lstrip("~") for t in (a.terms & b.terms))[:6]
+    reasons.append(f"shared terms {', '.join(shared_terms) or '-'} (weighted overlap {text:.2f})")
+    shared_phrases = a.phrases & b.phrases
+    if text < MIN_TEXT_OVERLAP and not shared_phrases:
+        return None  # bonuses below refine a textual match; they never make one
+    if shared_phrases:
+        score += 0.35
+        reasons.append(f"same quoted words \u201c{sorted(shared_phrases)[0]}\u201d")
+
+    shared_entities = sorted(k for k in a.subject_keys & b.subject_keys if idf.get(k, 9.0) >= 1.5)
+    if shared_entities:
+        # Only a specific entity counts: half the corpus is "about" Ukraine or Scholz.
+        score += 0.1
+        reasons.append(f"same subject entity {shared_entities[0]}")
+    shared_subject = sorted(a.subject_terms & b.subject_terms)
+    if shared_subject:
+        score += 0.1
+        reasons.append(f"subjects share {shared_subject[0].lstrip('~')!r}")
+    if a.value_class and b.value_class:
+        if a.value_class == b.value_class:
+            score += 0.2 if shared_subject else 0.1
+            reasons.append(f"both state a {a.value_class} value")
+        elif a.value_class.split(":")[0] == b.value_class.split(":")[0]:
+            # Same kind, different units (hours vs years): a different attribute.
+            score -= 0.3
+            reasons.append(f"different units ({a.value_class} vs {b.value_class})")
+    opposed = _opposed_concepts(a, b, idf) if text >= OPPOSED_MIN_OVERLAP else None
+    if opposed:
+        score += 0.15
+        reasons.append(f"one negates what the other asserts about {opposed!r}")
+    if score < DEFAULT_LINK_THRESHOLD:
+        return None
+    return Link(a.index, b.index, round(score, 3), tuple(reasons))
+
+
+def _opposed_concepts(a: Claim, b: Claim, idf: dict[str, float]) -> str | None:
+    """A rare concept both claims mention, negated in one and not in the other."""
+    pa, pb = polarity(a.quote), polarity(b.quote)
+    for concept in sorted(set(pa.marks) | set(pb.marks)):
+        term = f"~{concept}"
+        if term not in a.terms or term not in b.terms:
+            continue
+        if pa.opposes(pb, concept):
+            return concept
+    return None
+
+
+def candidate_pairs(claims: Sequence[Claim], idf: dict[str, float]) -> set[tuple[int, int]]:
+    """Pairs of claims from different articles sharing one of their rarest terms."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for claim in claims:
+        keys = claim.terms | claim.entity_keys | claim.phrases
+        rare = sorted(keys, key=lambda t: (-idf.get(t, 9.0), t))[:BLOCK_TERMS]
+        # Concepts and subject entities are what paraphrases share; always block on them.
+        always = {t for t in claim.terms if t.startswith("~")} | claim.subject_keys
+        for term in sorted(set(rare) | always):
+            blocks[term].append(claim.index)
+    pairs: set[tuple[int, int]] = set()
+    for members in blocks.values():
+        if len(members) > MAX_BLOCK:
+            continue  # a term this common says nothing about sameness
+
+        for i, a in enumerate(members):
+            for b in members[i + 1 :]:
+                if claims[a].article != claims[b].article:
+                    pairs.add((min(a, b), max(a, b)))
+    return pairs
+
+
+def align_claims(claims: Sequence[Claim], threshold: float = DEFAULT_LINK_THRESHOLD) -> list[Group]:
+    """Group claims: best links first, merging only groups that are close on average."""
+    idf = _idf(claims)
+    links = []
+    for a, b in sorted(candidate_pairs(claims, idf)):
+        link = score_pair(claims[a], claims[b], idf)
+        if link is not None and link.score >= threshold:
+            links.append(link)
+    links.sort(key=lambda link: (-link.score, link.a, link.b))
+    score = {(link.a, link.b): link.score for link in links}
+    group_of: dict[int, Group] = {}
+    for claim in claims:
+        group_of[claim.index] = Group(members=[claim.index])
+    for link in links:
+        ga, gb = group_of[link.a], group_of[link.b]
+        if ga is gb:
+            ga.links.append(link)
+            continue
+        articles_a = {claims[m].article for m in ga.members}
+        if articles_a & {claims[m].article for m in gb.members}:
+            continue  # one claim per article: the best-linked one represents it
+        # Average linkage: a chain of one good link must not drag unrelated claims in.
+        cross = [score.get((min(x, y), max(x, y)), 0.0) for x in ga.members for y in gb.members]
+        if sum(cross) / len(cross) < threshold * GROUP_LINKAGE:
+            continue
+        ga.members.extend(gb.members)
+        ga.links.extend([*gb.links, link])
+        for member in gb.members:
+            group_of[member] = ga
+    unique: dict[int, Group] = {}
+    for group in group_of.values():
+        group.members.sort()
+        unique.setdefault(id(group), group)
+    return sorted(unique.values(), key=lambda g: g.members[0])
