@@ -15,8 +15,8 @@ from pathlib import Path
 
 from summarizer.cassette import Cassette, RecordMode
 from summarizer.chunking import split_text
-from summarizer.comparison import compare_extractions
 from summarizer.config import load_config
+from summarizer.engine import compare_articles
 from summarizer.extraction import ChunkExtractor
 from summarizer.ingest import load_articles
 from summarizer.provider import ModelClient
@@ -43,7 +43,7 @@ def run_once() -> dict[str, float]:
     extractions = [extractor.extract_article(a, 800) for a in articles]
     timings["extract (replay)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    render_report(compare_extractions(extractions))
+    render_report(compare_articles(extractions))
     timings["compare + report"] = time.perf_counter() - t0
     return timings
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .cassette import RecordMode
-from .comparison import Comparison, compare_extractions
 from .config import Config, Profile, load_config
+from .engine import EngineResult, Kind, compare_articles
 from .errors import (
     CassetteError,
     CassetteMissError,
@@ -44,19 +44,20 @@ __all__ = [
     "CassetteError",
     "CassetteMissError",
     "ChunkExtraction",
-    "Comparison",
     "Config",
     "ConfigError",
+    "EngineResult",
     "ExtractionError",
     "InputError",
     "InvalidOutputError",
+    "Kind",
     "OutputTruncatedError",
     "Profile",
     "ProviderError",
     "RecordMode",
     "SummarizerError",
     "__version__",
-    "compare_extractions",
+    "compare_articles",
     "extract_articles",
     "load_articles",
     "load_config",

@@ -26,10 +26,12 @@ from .values import unit_of
 DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 8  # each claim is indexed under its this-many rarest terms
 MAX_BLOCK = 400
+# Mean cross-link score two groups need to merge, as a share of the threshold.
 GROUP_LINKAGE = 0.75
-RARE_IDF = 1.5
+# Below this weighted word overlap there is no link, whatever the bonuses.
 MIN_TEXT_OVERLAP = 0.1
-OPPOSED_MIN_OVERLAP = 0.18  # a negation pairs claims only if their words already agree  # idf above which a concept is specific enough to pair claims on  # mean cross-link score needed to merge, as a share of the threshold
+# A negation pairs two claims only if their words already agree this much.
+OPPOSED_MIN_OVERLAP = 0.18
 
 
 @dataclass(frozen=True)

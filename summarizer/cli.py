@@ -19,6 +19,7 @@ from .cassette import RecordMode
 from .chunking import DEFAULT_CHUNK_TOKENS
 from .config import load_config
 from .errors import InvalidOutputError, SummarizerError
+from .evidence import DEFAULT_NEAR_THRESHOLD
 from .extraction import default_checkpoint_dir
 from .ingest import load_articles
 from .models import ArticleExtraction
@@ -68,6 +69,19 @@ NoCheckpointOpt = Annotated[
     typer.Option("--no-checkpoint", help="Do not reuse or keep per-chunk results on disk."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
+NearOpt = Annotated[
+    float,
+    typer.Option(
+        "--near-threshold",
+        min=50.0,
+        max=100.0,
+        help="Least fuzzy similarity (%) for a quote to count as found (near).",
+    ),
+]
+AliasesOpt = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--aliases", help='TOML file: [aliases] "spelling" = "Canonical name".'),
+]
 
 
 def _version(value: bool) -> None:
@@ -226,9 +240,14 @@ def compare(
         Optional[Path],  # noqa: UP045
         typer.Option("--output", "-o", help="Write the Markdown here instead of stdout."),
     ] = None,
+    near_threshold: NearOpt = DEFAULT_NEAR_THRESHOLD,
+    aliases: AliasesOpt = None,
 ) -> None:
     """Build the report from extraction files alone: no model, no network."""
-    _write_output(report_from_extractions(load_extractions(files)), output)
+    text = report_from_extractions(
+        load_extractions(files), near_threshold=near_threshold, aliases_path=aliases
+    )
+    _write_output(text, output)
 
 
 @app.command()

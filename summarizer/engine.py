@@ -201,7 +201,7 @@ def _headline(findings: Sequence[Finding]) -> Kind:
 
 
 def _link_score(links: Sequence[Link], a: int, b: int) -> float:
-    return max((l.score for l in links if {l.a, l.b} == {a, b}), default=0.0)
+    return max((link.score for link in links if {link.a, link.b} == {a, b}), default=0.0)
 
 
 def _classify(
@@ -232,9 +232,11 @@ def _value_findings(a: Claim, b: Claim, published: dict[str, dt.date | None]) ->
     if cmp.verdict not in (Verdict.CONFLICT, Verdict.POSSIBLE_CONFLICT):
         return []
     kind = {"date": Kind.DATE, "rank": Kind.RANK}.get(a.value_class or "", Kind.NUMERIC)
+    norm_a = describe_value(va, published.get(a.source))
+    norm_b = describe_value(vb, published.get(b.source))
     rule = (
-        f"{cmp.rule}: {a.source} \u201c{va.text}\u201d = {describe_value(va, published.get(a.source))}"
-        f"; {b.source} \u201c{vb.text}\u201d = {describe_value(vb, published.get(b.source))}"
+        f"{cmp.rule}: {a.source} \u201c{va.text}\u201d = {norm_a}; "
+        f"{b.source} \u201c{vb.text}\u201d = {norm_b}"
     )
     return [Finding(kind, a.index, b.index, rule, cmp.verdict is Verdict.CONFLICT)]
 
@@ -264,16 +266,16 @@ def _contradiction_finding(a: Claim, b: Claim) -> Finding | None:
         term = f"~{concept}"
         if term not in a.terms or term not in b.terms or not pa.opposes(pb, concept):
             continue
-        ma, mb = pa.marks.get(concept), pb.marks.get(concept)
+        ma = pa.marks.get(concept)
         first, second = (a, b) if ma in ("neg", "down") else (b, a)
         p_first, p_second = (pa, pb) if first is a else (pb, pa)
+        verb = "negates" if p_first.marks.get(concept) == "neg" else "reverses"
         said = p_second.cues.get(concept)
         return Finding(
             Kind.CONTRADICTION,
             a.index,
             b.index,
-            f"'{concept}': {first.source} {'negates' if (ma if first is a else mb) == 'neg' else 'reverses'}"
-            f" it ({p_first.cues[concept]}), {second.source} "
+            f"'{concept}': {first.source} {verb} it ({p_first.cues[concept]}), {second.source} "
             + (f"says {said}" if said else "asserts it"),
         )
     return None
@@ -306,7 +308,7 @@ def _framings(
             cluster = [(label, view, terms)]
             used[i] = True
             for j in range(i + 1, len(entries)):
-                other_label, other_view, other_terms = entries[j]
+                other_label, _, other_terms = entries[j]
                 if used[j] or other_label in {c[0] for c in cluster}:
                     continue
                 union = terms | other_terms

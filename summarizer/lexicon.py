@@ -92,12 +92,12 @@ class Lexicon:
 
 def build_lexicon(extra: Mapping[str, list[str]] | None = None) -> Lexicon:
     table: dict[str, str] = {}
-    for concept, words in _CONCEPTS.items():
-        for word in words.split():
+    for concept, spelled in _CONCEPTS.items():
+        for word in spelled.split():
             table.setdefault(stem(word), concept)
             table.setdefault(word, concept)
-    for concept, words in (extra or {}).items():
-        for word in words:
+    for concept, extra_words in (extra or {}).items():
+        for word in extra_words:
             table[stem(word)] = concept
             table[word.lower()] = concept
     return Lexicon(table)

@@ -12,9 +12,11 @@ from pathlib import Path
 import pydantic
 
 from .cassette import Cassette, RecordMode
+from .checking import CheckSettings
 from .chunking import DEFAULT_CHUNK_TOKENS
-from .comparison import compare_extractions
 from .config import Profile
+from .engine import compare_articles
+from .entities import load_aliases
 from .errors import InputError
 from .extraction import ChunkExtractor, Progress
 from .ingest import Article
@@ -99,5 +101,13 @@ def write_extraction(extraction: ArticleExtraction, directory: Path) -> Path:
     return path
 
 
-def report_from_extractions(extractions: Sequence[ArticleExtraction]) -> str:
-    return render_report(compare_extractions(extractions))
+def report_from_extractions(
+    extractions: Sequence[ArticleExtraction],
+    *,
+    near_threshold: float | None = None,
+    aliases_path: Path | None = None,
+) -> str:
+    """Check, compare and render: the deterministic half of the pipeline."""
+    settings = CheckSettings() if near_threshold is None else CheckSettings(near_threshold)
+    result = compare_articles(extractions, settings=settings, aliases=load_aliases(aliases_path))
+    return render_report(result)

@@ -1,17 +1,21 @@
-"""Render a ``Comparison`` as Markdown. Same comparison, byte-identical report.
+"""Render an ``EngineResult`` as Markdown. Same result, byte-identical report.
 
-Every quote shown is the article's own text at the located span, not the model's
-copy; a fuzzy (near) match says so with its similarity, and a speaker the checker
-could not find next to the quote is flagged.
+Every quote shown is the article's own text at the located span (not the model's
+copy), with the item id and character offsets a reader can check; a fuzzy (near)
+match says so with its similarity, and a speaker the checker could not find next to
+the quote is flagged. Every discrepancy names the rule that fired.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from .alignment import Claim
 from .checking import AttributionCheck, CheckedFact, CheckedPosition
-from .comparison import Comparison, FactRef, PositionRef, located_text
+from .engine import ClaimGroup, EngineResult, Framing, Kind, SourceInfo
 from .evidence import Evidence, Grade
+
+Emit = Callable[[str], None]
 
 
 def _inline(text: str) -> str:
@@ -27,171 +31,221 @@ def _marks(evidence: Evidence, attribution: AttributionCheck) -> str:
     return f" *({'; '.join(notes)})*" if notes else ""
 
 
-def _where(evidence: Evidence) -> str:
-    return f"chars {evidence.start}-{evidence.end}"
-
-
-def _fact_line(ref: FactRef, *, with_statement: bool) -> str:
-    fact = ref.item.fact
-    a = fact.attribution
+def _who(claim: Claim) -> str:
+    item = claim.item
+    if isinstance(item, CheckedPosition):
+        return f"position of {item.position.actor}"
+    a = item.fact.attribution
     who = a.name or ("the article" if a.kind.value == "article" else a.kind.value.replace("_", " "))
-    if fact.hedged:
-        who += ", hedged"
-    value = "" if fact.value is None else f" [{fact.value.kind.value}: {_inline(fact.value.text)}]"
-    lead = f"{_inline(fact.statement)} " if with_statement else ""
+    return who + (", hedged" if item.fact.hedged else "")
+
+
+def _claim_line(claim: Claim, *, lead: bool = False) -> str:
+    item = claim.item
+    value = (
+        "" if claim.value is None else f" [{claim.value.kind.value}: {_inline(claim.value.text)}]"
+    )
+    head = f"{_inline(claim.statement)} " if lead else ""
     return (
-        f"{lead}({who}){value}: \u201c{_inline(ref.quote)}\u201d "
-        f"[{ref.item.item_id}, {_where(ref.item.evidence)}]"
-        f"{_marks(ref.item.evidence, ref.item.attribution)}"
+        f"{head}({_who(claim)}){value}: \u201c{_inline(claim.quote)}\u201d "
+        f"[{item.item_id}, chars {item.evidence.start}-{item.evidence.end}]"
+        f"{_marks(item.evidence, item.attribution)}"
     )
 
 
-def _position_line(ref: PositionRef) -> str:
-    p = ref.item.position
-    return (
-        f"**{_inline(p.actor)}** on {_inline(p.topic)}: {_inline(p.stance)} "
-        f"({p.reported_as.value.replace('_', ' ')}): \u201c{_inline(ref.quote)}\u201d "
-        f"[{ref.item.item_id}]{_marks(ref.item.evidence, ref.item.attribution)}"
-    )
-
-
-def render_report(comparison: Comparison) -> str:
+def render_report(result: EngineResult) -> str:
     out: list[str] = []
-    add = out.append
-    n = len(comparison.sources)
-    total = sum(s.facts for s in comparison.sources)
-    models = sorted({s.model.rsplit("/", 1)[-1] for s in comparison.sources})
-    add(f"# What {n} source{'s' if n != 1 else ''} report")
-    add("")
-    add(
-        f"{total} checked facts on the event: {len(comparison.shared)} stated by two or more "
-        f"sources, {len(comparison.single)} by one source. Every quote below is the "
-        f"article's own text, located at the character offsets shown. Extracted by: "
-        f"{', '.join(models)}."
+    emit = out.append
+    n = len(result.sources)
+    models = sorted({s.model.rsplit("/", 1)[-1] for s in result.sources})
+    discrepancies = result.discrepancies
+    consensus = result.of_kind(Kind.CONSENSUS)
+    single = result.of_kind(Kind.SINGLE)
+    emit(f"# What {n} source{'s' if n != 1 else ''} report")
+    emit("")
+    emit(
+        f"{len(discrepancies)} discrepancies, {len(consensus)} claims stated by two or more "
+        f"sources, {len(single)} by one source, {sum(f.differs for f in result.framings)} "
+        "framing differences. Every quote is the article's own text at the character "
+        f"offsets shown. Extracted by: {', '.join(models)}."
     )
-    add("")
-    add("## Sources")
-    add("")
-    add("| source | title | outlet | published | facts | positions |")
-    add("| --- | --- | --- | --- | ---: | ---: |")
-    for s in comparison.sources:
-        add(
-            f"| {s.label} | {_inline(s.title)} | {_inline(s.outlet or '-')} | "
-            f"{_inline(s.published or '-')} | {s.facts} | {s.positions} |"
-        )
-    add("")
-    add("## The event, as each source puts it")
-    add("")
-    for s in comparison.sources:
-        add(f"- **{s.label}**: {_inline(s.main_event or '(not stated)')}")
-    add("")
-    add("## Stated by two or more sources")
-    add("")
-    if not comparison.shared:
-        add("No fact was matched across sources.")
-        add("")
-    for number, group in enumerate(comparison.shared, start=1):
-        add(f"### {number}. {_inline(group.facts[0].item.fact.statement)}")
-        add("")
-        add(f"Sources: {', '.join(group.sources)}")
-        add("")
-        for ref in group.facts:
-            add(f"- **{ref.source}** {_fact_line(ref, with_statement=False)}")
-        add("")
-    add("## Stated by one source only")
-    add("")
-    by_source: dict[str, list[FactRef]] = {}
-    for group in comparison.single:
-        for ref in group.facts:
-            by_source.setdefault(ref.source, []).append(ref)
-    for s in comparison.sources:
-        if by_source.get(s.label):
-            add(f"### {s.label}")
-            add("")
-            out.extend(f"- {_fact_line(ref, with_statement=True)}" for ref in by_source[s.label])
-            add("")
-    add("## Positions, per source")
-    add("")
-    by_source_pos: dict[str, list[PositionRef]] = {}
-    for pref in comparison.positions:
-        by_source_pos.setdefault(pref.source, []).append(pref)
-    for s in comparison.sources:
-        if by_source_pos.get(s.label):
-            add(f"### {s.label}")
-            add("")
-            out.extend(f"- {_position_line(pref)}" for pref in by_source_pos[s.label])
-            add("")
-    _render_appendix(comparison, add)
+    emit("")
+    _sources(result.sources, emit)
+    emit("## Discrepancies")
+    emit("")
+    if not discrepancies:
+        emit("None found.")
+        emit("")
+    for number, group in enumerate(discrepancies, start=1):
+        _group(group, number, emit, findings=True)
+    emit("## Consensus")
+    emit("")
+    if not consensus:
+        emit("No claim was matched across sources.")
+        emit("")
+    for number, group in enumerate(consensus, start=1):
+        _group(group, number, emit, findings=False)
+    emit("## Single-source claims")
+    emit("")
+    by_source: dict[str, list[Claim]] = {}
+    for group in single:
+        for claim in group.claims:
+            by_source.setdefault(claim.source, []).append(claim)
+    for source in result.sources:
+        claims = by_source.get(source.label, [])
+        if claims:
+            emit(f"### {source.label} ({len(claims)})")
+            emit("")
+            out.extend(f"- {_claim_line(c, lead=True)}" for c in claims)
+            emit("")
+    _framing(result.framings, emit)
+    _appendix(result, emit)
     return "\n".join(out)
 
 
-def _render_appendix(comparison: Comparison, add: Callable[[str], None]) -> None:
-    add("## Appendix A: evidence, per source")
-    add("")
-    add(
-        "| source | extracted | verified | near | not found | set aside | duplicates merged "
-        "| facts kept |"
-    )
-    add("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for s in comparison.sources:
-        add(
-            f"| {s.label} | {s.extracted} | {s.verified} | {s.near} | {s.not_found} | "
-            f"{s.set_aside} | {s.duplicates} | {s.facts} |"
+def _sources(sources: list[SourceInfo], emit: Emit) -> None:
+    emit("## Sources")
+    emit("")
+    emit("| source | title | outlet | published | facts | positions |")
+    emit("| --- | --- | --- | --- | ---: | ---: |")
+    for s in sources:
+        title = s.title if len(s.title) <= 100 else s.title[:99].rstrip() + "\u2026"
+        emit(
+            f"| {s.label} | {_inline(title)} | {_inline(s.outlet or '-')} | "
+            f"{_inline(s.published or '-')} | {len(s.checked.facts)} | "
+            f"{len(s.checked.positions)} |"
         )
-    add("")
-    add(
-        "Verified: the quote is in the article, exactly or up to quotation marks, dashes, "
-        f"spacing and case. Near: a fuzzy match of at least {comparison.near_threshold:g}%."
-    )
-    add("")
-    missing = sum(len(c.not_found) for c in comparison.checked)
-    add(f"## Appendix B: claims the model made that the article does not contain ({missing})")
-    add("")
+    emit("")
+    emit("The event, as each source puts it:")
+    emit("")
+    for s in sources:
+        emit(f"- **{s.label}**: {_inline(s.main_event or '(not stated)')}")
+    emit("")
+
+
+def _group(group: ClaimGroup, number: int, emit: Emit, *, findings: bool) -> None:
+    title = _inline(group.claims[0].statement)
+    label = f"{group.kind.value}: " if findings else ""
+    emit(f"### {number}. {label}{title}")
+    emit("")
+    emit(f"Sources: {', '.join(group.sources)}")
+    emit("")
+    for claim in group.claims:
+        emit(f"- **{claim.source}** {_claim_line(claim)}")
+    if findings:
+        emit("")
+        index = {c.index: c for c in group.claims}
+        for f in group.findings:
+            certainty = "" if f.certain else " (possible)"
+            emit(
+                f"- Rule{certainty}: {f.kind.value} between {index[f.a].source} and "
+                f"{index[f.b].source}: {_inline(f.rule)}"
+            )
+    best = max(group.links, key=lambda link: link.score, default=None)
+    if best is not None:
+        emit("")
+        emit(f"Matched because: {_inline('; '.join(best.reasons))} (score {best.score:g}).")
+    emit("")
+
+
+def _framing(framings: list[Framing], emit: Emit) -> None:
+    emit("## Framing")
+    emit("")
+    differing = [f for f in framings if f.differs]
+    if not differing:
+        emit("No difference in loaded wording between sources on the same actor and topic.")
+        emit("")
+    for framing in differing:
+        emit(f"### {_inline(framing.actor)}: {_inline(framing.topic)}")
+        emit("")
+        for view in framing.views:
+            p = view.item.position
+            loaded = f" [loaded: {', '.join(view.loaded)}]" if view.loaded else ""
+            quote = _inline(view.quote)
+            emit(
+                f"- **{view.source}**: {_inline(p.stance)}{loaded}: \u201c{quote}\u201d "
+                f"[{view.item.item_id}]"
+            )
+        emit("")
+        emit(f"Rule: {_inline(framing.rule)}.")
+        emit("")
+    same = [f for f in framings if not f.differs]
+    if same:
+        emit(
+            "Same actor and topic in several sources, with no loaded-wording difference: "
+            + "; ".join(
+                f"{_inline(f.actor)} on {_inline(f.topic)} "
+                f"({', '.join(dict.fromkeys(v.source for v in f.views))})"
+                for f in same
+            )
+            + "."
+        )
+        emit("")
+
+
+def _appendix(result: EngineResult, emit: Emit) -> None:
+    emit("## Appendix A: evidence, per source")
+    emit("")
+    emit("| source | facts extracted | verified | near | not found | set aside | merged | kept |")
+    emit("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for s in result.sources:
+        c = s.checked
+        not_found = sum(1 for x in c.not_found if isinstance(x, CheckedFact))
+        emit(
+            f"| {s.label} | {c.extracted_facts} | {c.count(Grade.VERIFIED)} | "
+            f"{c.count(Grade.NEAR)} | {not_found} | {len(c.set_aside)} | {c.duplicates} | "
+            f"{len(c.facts)} |"
+        )
+    emit("")
+    missing = sum(len(s.checked.not_found) for s in result.sources)
+    emit(f"## Appendix B: claims the model made that the article does not contain ({missing})")
+    emit("")
     if not missing:
-        add("None: every quote was found in its article.")
-        add("")
-    for s, checked in zip(comparison.sources, comparison.checked, strict=True):
-        if not checked.not_found:
+        emit("None: every quote was found in its article.")
+        emit("")
+    for s in result.sources:
+        if not s.checked.not_found:
             continue
-        add(f"### {s.label} ({len(checked.not_found)})")
-        add("")
-        for item in checked.not_found:
+        emit(f"### {s.label} ({len(s.checked.not_found)})")
+        emit("")
+        for item in s.checked.not_found:
             if isinstance(item, CheckedFact):
-                add(
+                emit(
                     f"- fact: {_inline(item.fact.statement)}: model's quote "
                     f"\u201c{_inline(item.fact.quote)}\u201d"
                 )
-            elif isinstance(item, CheckedPosition):
-                add(
+            else:
+                emit(
                     f"- position of {_inline(item.position.actor)}: "
                     f"{_inline(item.position.stance)}: model's quote "
                     f"\u201c{_inline(item.position.quote)}\u201d"
                 )
-        add("")
-    aside = sum(len(c.set_aside) for c in comparison.checked)
-    add(f"## Appendix C: set aside as not about the event ({aside})")
-    add("")
+        emit("")
+    aside = sum(len(s.checked.set_aside) for s in result.sources)
+    emit(f"## Appendix C: set aside as not about the event ({aside})")
+    emit("")
     if not aside:
-        add("Nothing was set aside.")
-        add("")
-    for s, checked in zip(comparison.sources, comparison.checked, strict=True):
-        for item in checked.set_aside:
-            text = located_text(checked.extraction, item.evidence.start, item.evidence.end)
-            add(
+        emit("Nothing was set aside.")
+    for s in result.sources:
+        text = s.checked.extraction.text
+        for item in s.checked.set_aside:
+            located = text[item.evidence.start : item.evidence.end]
+            emit(
                 f"- {s.label}: {_inline(item.fact.statement)} ({item.set_aside}): "
-                f"\u201c{_inline(text)}\u201d"
+                f"\u201c{_inline(located)}\u201d"
             )
-    if aside:
-        add("")
-    add("## How this report was made")
-    add("")
-    add(
-        "A language model extracted facts and positions from each article. Everything after "
-        "that is deterministic: each quote is located in its article; items whose quote is "
-        "not there, or that sit in page chrome or a block of other stories, or that the "
-        "model marked off-topic, are kept out of the facts and listed above; duplicates are "
-        "merged. Facts from different sources are grouped when the content words of their "
-        f"statements overlap (Jaccard >= {comparison.threshold:g}). This version does not "
-        "yet detect contradictions between sources."
+    emit("")
+    emit("## How this report was made")
+    emit("")
+    emit(
+        "A language model extracted facts and positions from each article; everything after "
+        "that is deterministic. Each quote is located in its article; items whose quote is "
+        "not there, that sit in page chrome or a block of other stories, or that the model "
+        "marked off-topic are kept out and listed above; duplicates are merged. Names are "
+        "resolved across articles (aliases, titles, transliteration, surnames, roles); values "
+        "become intervals or partial dates; claims are aligned on shared words, concepts, "
+        "entities, quoted wording and value types; a group is a discrepancy when values "
+        "cannot both hold, the same words are put in different mouths, or one source negates "
+        "or reverses what another asserts."
     )
-    add("")
+    emit("")

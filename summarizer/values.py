@@ -35,7 +35,8 @@ ABOUT_BAND = 0.10  # "about x": within 10% either side
 _MONTHS = {
     name: i + 1
     for i, name in enumerate(
-        "january february march april may june july august september october november december".split()
+        "january february march april may june july august september october november "
+        "december".split()
     )
 }
 _MONTHS.update({name[:3]: num for name, num in list(_MONTHS.items())})

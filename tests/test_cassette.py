@@ -311,7 +311,7 @@ def test_non_json_cassette_is_rejected(tmp_path: Path) -> None:
 
 
 def test_cassette_without_entries_list_is_a_cassette_error(tmp_path: Path) -> None:
-    # Regression (fixed bug): summarizer/cassette.py, Cassette.load (line 122) indexes data["entries"] and
+    # Was a bug: summarizer/cassette.py, Cassette.load (line 122) indexes data["entries"] and
     # each entry's keys unchecked, so a file with the right format/version but no
     # "entries" (or an entry missing "meta") raises a bare KeyError -- a traceback from
     # the CLI -- instead of a CassetteError telling the user to re-record.

@@ -388,7 +388,7 @@ def test_not_found_item_is_not_checked_for_attribution() -> None:
 
 
 def test_actor_with_a_straight_apostrophe_matches_a_curly_one() -> None:
-    # Regression (fixed bug): check_attribution compares the name with the raw text. The evidence search
+    # Was a bug: check_attribution compares the name with the raw text. The evidence search
     # treats ' and ’ as the same, but the actor "Scholz's spokesman" (straight apostrophe)
     # becomes the token "scholz's", which never matches "Scholz’s spokesman" in the text
     # (04), so the position is UNSUPPORTED although the quote's own sentence names him.
@@ -503,7 +503,7 @@ def test_page_published_always_wins() -> None:
 def test_published_needs_the_same_day_not_a_substring_of_another(
     written: str, claimed: str
 ) -> None:
-    # Regression (fixed bug): verified_published tests `form in text` with no word boundary, so a model's
+    # Was a bug: verified_published tests `form in text` with no word boundary, so a model's
     # wrong date is accepted whenever one of its forms is the tail end of another date:
     # claimed 2024-11-05 passes on a text that says "15 November 2024".
     text = f"Scholz calls Putin\nBERLIN, {written} - Scholz spoke with Putin by phone.\n"
@@ -591,7 +591,7 @@ def test_title_claim_that_is_not_a_whole_line_is_not_used() -> None:
     "model_title", ["Follow us on social", None, "Putin and Scholz talk", "google cta"]
 )
 def test_title_skips_a_chrome_first_line(model_title: str | None) -> None:
-    # Regression (fixed bug): when the model's title is unusable, verified_title falls back to "the first line
+    # Was a bug: when the model's title is unusable, verified_title falls back to "the first line
     # of the body that is not chrome" but calls rule_for(start, start + len(line)) with the
     # line's trailing newline, one past the chrome region's end, so no chrome line is ever
     # recognised there and "Follow us on social" (4 words) is returned as the title.
@@ -602,7 +602,7 @@ def test_title_skips_a_chrome_first_line(model_title: str | None) -> None:
 
 
 def test_title_fallback_on_a_hand_made_page_with_chrome_first() -> None:
-    # Regression (fixed bug): same cause as above, on a minimal page: the chrome line is returned.
+    # Was a bug: same cause as above, on a minimal page: the chrome line is returned.
     text = "Share this article with friends\nScholz calls Putin for the first time\n" + STORY
     ex = extraction(small(text), infos=[info(title=None)])
     assert verified_title(ex) == "Scholz calls Putin for the first time"

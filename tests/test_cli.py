@@ -287,7 +287,7 @@ def test_compare_is_deterministic_markdown(extraction_files: list[Path]) -> None
     assert first.stdout_bytes == second.stdout_bytes
     report = first.stdout
     assert report.startswith("# What 2 sources report\n")
-    assert "## Stated by two or more sources" in report
+    assert "## Consensus" in report
     assert "Sources: one, two" in report
     assert "\u201cScholz and Putin agreed to remain in contact\u201d" in report
 

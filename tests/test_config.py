@@ -313,7 +313,7 @@ base_url = "http://127.0.0.1:9000/v1"
 
 
 def test_new_profile_gets_documented_defaults(tmp_path: Path) -> None:
-    # Regression (fixed bug): a profile that is not a built-in and leaves out temperature / max_tokens /
+    # Was a bug: a profile that is not a built-in and leaves out temperature / max_tokens /
     # timeout is rejected with "temperature = None has the wrong type". _parse_profile
     # starts from {} when there is no built-in of that name, so the type check sees None
     # instead of the dataclass defaults the README documents (temperature 0, seed 42,

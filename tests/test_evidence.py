@@ -155,7 +155,7 @@ def test_surrounding_straight_quotation_marks_are_verified(quote: str) -> None:
     ids=["curly-double", "curly-single", "guillemets"],
 )
 def test_surrounding_typographic_quotation_marks_are_verified(quote: str) -> None:
-    # Regression (fixed bug): evidence._trim strips only the ASCII marks in _EDGE, and it runs before
+    # Was a bug: evidence._trim strips only the ASCII marks in _EDGE, and it runs before
     # typography is unified, so curly quotes or guillemets the model wraps around a quote
     # survive into the normalised needle; the quote then falls through to the fuzzy
     # search and is graded NEAR (similarity 96.7) instead of VERIFIED.
@@ -165,7 +165,7 @@ def test_surrounding_typographic_quotation_marks_are_verified(quote: str) -> Non
 
 
 def test_short_quote_in_curly_quotation_marks_is_found() -> None:
-    # Regression (fixed bug): same cause as above, worse outcome. The article has a “grave escalation.” (03);
+    # Was a bug: same cause as above, worse outcome. The article has a “grave escalation.” (03);
     # the straight-quoted form is VERIFIED, the curly-quoted form keeps its marks, is not
     # found normalised and, being under 20 characters, is not tried fuzzily: NOT_FOUND.
     straight = locate_quote('"grave escalation"', STATECRAFT)
@@ -176,7 +176,7 @@ def test_short_quote_in_curly_quotation_marks_is_found() -> None:
 
 
 def test_changed_end_punctuation_inside_curly_quotes_is_verified() -> None:
-    # Regression (fixed bug): the article has was a “grave escalation.” and the model wrote a comma inside
+    # Was a bug: the article has was a “grave escalation.” and the model wrote a comma inside
     # the closing curly quote; the closing ” shields the comma from trimming, so the quote
     # is only NEAR (98.8) while the straight-quoted form of the same change is VERIFIED.
     base = "He told Putin that the deployment of North Korean troops was a "

@@ -131,7 +131,7 @@ def test_html_on_stdin_after_a_comment_is_detected() -> None:
 
 
 def test_html_on_stdin_with_a_byte_order_mark_is_detected() -> None:
-    # Regression (fixed bug): ingest.is_html matches _HTML_START against the raw bytes, and \s does not match
+    # Was a bug: ingest.is_html matches _HTML_START against the raw bytes, and \s does not match
     # the UTF-8 BOM (EF BB BF) that Windows editors write; _decode strips the BOM only
     # later. So a BOM-prefixed page on stdin is read as plain text: the title becomes
     # "<!DOCTYPE html>" and the text is the raw markup (7,073 characters).

@@ -205,7 +205,7 @@ def test_error_kind_is_said_in_the_message(tmp_path: Path) -> None:
     ids=["bom-only", "bom-and-whitespace", "unicode-whitespace-only"],
 )
 def test_text_with_no_visible_characters_raises_input_error(tmp_path: Path, data: bytes) -> None:
-    # Regression (fixed bug): _decode only checks `data.strip()` on the raw bytes, which does not strip a UTF-8
+    # Was a bug: _decode only checks `data.strip()` on the raw bytes, which does not strip a UTF-8
     # BOM or non-ASCII whitespace (NBSP, em space). Such a file passes the "empty" check,
     # decodes to whitespace, and make_article's `next(...)` for the title raises a bare
     # StopIteration instead of InputError (the CLI would crash with a traceback).
