@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 
 from .checking import CheckedFact, CheckedPosition
 from .entities import EntityResolver
-from .lexicon import DEFAULT_LEXICON, DEMONYMS, Lexicon, content_terms, polarity, quoted_phrases
+from .lexicon import (
+    DEFAULT_LEXICON,
+    DEMONYMS,
+    Lexicon,
+    Polarity,
+    content_terms,
+    polarity,
+    quoted_phrases,
+)
 from .models import SourceKind, Value, ValueKind
 from .values import unit_of
 
@@ -54,6 +62,7 @@ class Claim:
     subject_terms: frozenset[str]
     phrases: frozenset[str]
     value_class: str | None  # "date", "duration:day", "quantity:euro", "rank"
+    polarity: Polarity
 
     @property
     def item_id(self) -> str:
@@ -138,6 +147,7 @@ def make_claim(
         subject_terms=frozenset(content_terms(subject, lexicon) - DEMONYMS - spelled),
         phrases=frozenset(quoted_phrases(quote)),
         value_class=value_class(value),
+        polarity=polarity(quote, lexicon),
     )
 
 
@@ -208,7 +218,7 @@ def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
 
 def _opposed_concepts(a: Claim, b: Claim, idf: dict[str, float]) -> str | None:
     """A rare concept both claims mention, negated in one and not in the other."""
-    pa, pb = polarity(a.quote), polarity(b.quote)
+    pa, pb = a.polarity, b.polarity
     for concept in sorted(set(pa.marks) | set(pb.marks)):
         term = f"~{concept}"
         if term not in a.terms or term not in b.terms:
@@ -249,24 +259,35 @@ def align_claims(claims: Sequence[Claim], threshold: float = DEFAULT_LINK_THRESH
         if link is not None and link.score >= threshold:
             links.append(link)
     links.sort(key=lambda link: (-link.score, link.a, link.b))
-    score = {(link.a, link.b): link.score for link in links}
+    neighbours: dict[int, dict[int, float]] = defaultdict(dict)
+    for link in links:
+        neighbours[link.a][link.b] = link.score
+        neighbours[link.b][link.a] = link.score
     group_of: dict[int, Group] = {}
+    articles: dict[int, set[int]] = {}  # id(group) -> articles it holds
     for claim in claims:
         group_of[claim.index] = Group(members=[claim.index])
+        articles[id(group_of[claim.index])] = {claim.article}
     for link in links:
         ga, gb = group_of[link.a], group_of[link.b]
         if ga is gb:
             ga.links.append(link)
             continue
-        articles_a = {claims[m].article for m in ga.members}
-        if articles_a & {claims[m].article for m in gb.members}:
+        if articles[id(ga)] & articles[id(gb)]:
             continue  # one claim per article: the best-linked one represents it
         # Average linkage: a chain of one good link must not drag unrelated claims in.
-        cross = [score.get((min(x, y), max(x, y)), 0.0) for x in ga.members for y in gb.members]
-        if sum(cross) / len(cross) < threshold * GROUP_LINKAGE:
+        small, large = (ga, gb) if len(ga.members) <= len(gb.members) else (gb, ga)
+        cross = sum(
+            score
+            for x in small.members
+            for y, score in neighbours[x].items()
+            if group_of[y] is large
+        )
+        if cross / (len(ga.members) * len(gb.members)) < threshold * GROUP_LINKAGE:
             continue
         ga.members.extend(gb.members)
         ga.links.extend([*gb.links, link])
+        articles[id(ga)] |= articles.pop(id(gb))
         for member in gb.members:
             group_of[member] = ga
     unique: dict[int, Group] = {}

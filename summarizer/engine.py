@@ -36,7 +36,7 @@ from .checking import (
     verified_title,
 )
 from .entities import BUILTIN_ALIASES, EntityResolver, build_resolver
-from .lexicon import content_terms, loaded_words, polarity
+from .lexicon import content_terms, loaded_words
 from .models import ArticleExtraction, SourceKind
 from .values import Verdict, compare_values, describe_value
 
@@ -261,7 +261,7 @@ def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:
 
 
 def _contradiction_finding(a: Claim, b: Claim) -> Finding | None:
-    pa, pb = polarity(a.quote), polarity(b.quote)
+    pa, pb = a.polarity, b.polarity
     for concept in sorted(set(pa.marks) | set(pb.marks)):
         term = f"~{concept}"
         if term not in a.terms or term not in b.terms or not pa.opposes(pb, concept):

@@ -78,8 +78,10 @@ def stem(word: str) -> str:
         ("ly", ""),
     ):
         if len(w) > len(suffix) + 3 and w.endswith(suffix):
-            return w[: -len(suffix)] + repl
-    return w
+            w = w[: -len(suffix)] + repl
+            break
+    # "communicate" and "communicated" must meet: drop a final e.
+    return w[:-1] if len(w) > 4 and w.endswith("e") else w
 
 
 @dataclass(frozen=True)
