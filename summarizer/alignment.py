@@ -94,7 +94,10 @@ def value_class(value: Value | None) -> str | None:
         return "date"
     if value.kind is ValueKind.RANK:
         return "rank"
-    base, _ = unit_of(value.unit)
+    base, factor = unit_of(value.unit)
+    if base == "day":
+        # Minutes and hours measure events; days to years measure spans between them.
+        return f"{value.kind.value}:{'short' if factor < 1 else 'long'}"
     return f"{value.kind.value}:{base}"
 
 

@@ -38,7 +38,7 @@ from .checking import (
 from .entities import BUILTIN_ALIASES, EntityResolver, build_resolver
 from .lexicon import content_terms, loaded_words
 from .models import ArticleExtraction, SourceKind
-from .values import Verdict, compare_values, describe_value
+from .values import Verdict, compare_values, describe_value, hedged_rank
 
 
 class Kind(str, Enum):
@@ -232,13 +232,16 @@ def _value_findings(a: Claim, b: Claim, published: dict[str, dt.date | None]) ->
     if cmp.verdict not in (Verdict.CONFLICT, Verdict.POSSIBLE_CONFLICT):
         return []
     kind = {"date": Kind.DATE, "rank": Kind.RANK}.get(a.value_class or "", Kind.NUMERIC)
+    certain = cmp.verdict is Verdict.CONFLICT
+    if kind is Kind.RANK and certain and hedged_rank(a.quote, b.quote):
+        certain = False  # "largest ... after the United States" ranks within a subset
     norm_a = describe_value(va, published.get(a.source))
     norm_b = describe_value(vb, published.get(b.source))
     rule = (
         f"{cmp.rule}: {a.source} \u201c{va.text}\u201d = {norm_a}; "
         f"{b.source} \u201c{vb.text}\u201d = {norm_b}"
     )
-    return [Finding(kind, a.index, b.index, rule, cmp.verdict is Verdict.CONFLICT)]
+    return [Finding(kind, a.index, b.index, rule, certain)]
 
 
 def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:

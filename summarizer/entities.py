@@ -76,6 +76,10 @@ _NATIONALITY_WORDS = frozenset(
     "german russian ukrainian french american british canadian chinese european".split()
 )
 _HEAD_ROLES = frozenset("chancellor president prime minister leader".split())
+# Words that name a role on their own ("the chancellor"); "the state" names no one.
+_SINGLE_WORD_ROLES = frozenset(
+    "chancellor president minister spokesman spokesperson spokeswoman premier leader".split()
+)
 _ROLE_PHRASE = re.compile(
     r"\b((?:[A-Z][a-z]+(?:'s)? ){0,3}"
     r"(?:Chancellor|President|Prime Minister|Foreign Minister|Minister|Secretary General|"
@@ -111,6 +115,8 @@ def load_aliases(path: str | Path | None) -> dict[str, str]:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ConfigError(f"Aliases file {path} does not exist: check --aliases") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"Aliases file {path} cannot be read ({exc}): check --aliases") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Aliases file {path} is not valid TOML ({exc}): fix it") from exc
     aliases = data.get("aliases")
@@ -144,7 +150,9 @@ class EntityResolver:
             self.learn_name(name)
             role = " ".join(w for w in role_words if w not in _NATIONALITY_WORDS)
             nationality = [w for w in role_words if w in _NATIONALITY_WORDS]
-            for phrase in {role, " ".join(role_words), role.split()[-1] if role else ""}:
+            last = role.split()[-1] if role else ""
+            single = last if last in _SINGLE_WORD_ROLES else ""
+            for phrase in {role, " ".join(role_words), single}:
                 if phrase:
                     roles.setdefault(phrase, name)
             if nationality and any(w in _HEAD_ROLES for w in role_words):
@@ -174,7 +182,11 @@ class EntityResolver:
         folded = _fold(mention)
         if folded in self.aliases:
             canonical = self.aliases[folded]
-            return Resolution(_key(canonical), canonical, f"alias {mention!r} -> {canonical!r}")
+            rule = f"alias {mention!r} -> {canonical!r}"
+            surname = _transliterate(canonical.split()[-1].lower())
+            if len(canonical.split()) >= 2 and surname in self._full_names:
+                return self._by_name(canonical, rule)  # an alias of a known person
+            return Resolution(_key(canonical), canonical, rule)
         bare = folded.removeprefix("the ")
         if doc is not None and bare in self._roles.get(doc, {}):
             name = self._roles[doc][bare]

@@ -127,8 +127,10 @@ def content_terms(text: str, lexicon: Lexicon = DEFAULT_LEXICON) -> set[str]:
 
 def quoted_phrases(text: str) -> set[str]:
     """Phrases the article itself puts in quotation marks, normalised (shared wording)."""
-    found = re.findall(r"[\u201c\"]([^\u201d\"]{6,120})[\u201d\"]", text)
-    return {" ".join(words(p)) for p in found if len(words(p)) >= 2}
+    # Curly quotes pair unambiguously; straight ones pair in order of appearance.
+    found = re.findall(r"\u201c([^\u201c\u201d]*)\u201d", text)
+    found += re.findall(r'"([^"]*)"', text)
+    return {" ".join(words(p)) for p in found if 6 <= len(p) <= 120 and len(words(p)) >= 2}
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,17 @@ class Polarity:
         return {a, b} == {"down", "up"}
 
 
-_DOWN_STEMS = frozenset(stem(d) for d in DOWNWARD)
+_DOWN_STEMS = frozenset(stem(d) for d in DOWNWARD) | DOWNWARD
+_UP_STEMS = frozenset(stem(u) for u in UPWARD) | UPWARD
+
+
+def _negator(word: str) -> bool:
+    return word in NEGATORS or word.endswith("n't")
+
+
+def _is(word: str, stems: frozenset[str]) -> bool:
+    # "cuts", "ends", "provides": a short word keeps its -s through stem().
+    return stem(word) in stems or word.removesuffix("s") in stems or word in stems
 
 
 def polarity(text: str, lexicon: Lexicon = DEFAULT_LEXICON, window: int = 3) -> Polarity:
@@ -159,10 +171,16 @@ def polarity(text: str, lexicon: Lexicon = DEFAULT_LEXICON, window: int = 3) -> 
         concept = lexicon.concept(token)
         if concept is None or concept in marks:
             continue
-        before = tokens[max(0, i - window) : i]
-        neg = next((w for w in before if w in NEGATORS or w.endswith("n't")), None)
-        down = next((w for w in before if stem(w) in _DOWN_STEMS), None)
-        up = next((w for w in before if w in UPWARD), None)
+        start = max(0, i - window)
+        before = tokens[start:i]
+        neg = next((w for w in before if _negator(w)), None)
+        down_at = next((start + k for k, w in enumerate(before) if _is(w, _DOWN_STEMS)), None)
+        down = tokens[down_at] if down_at is not None else None
+        up = next((w for w in before if _is(w, _UP_STEMS)), None)
+        if down_at is not None and neg is None:
+            # "has never refused to resume negotiations": the negator may sit just before
+            # the reversal verb, beyond the concept's own window.
+            neg = next((w for w in tokens[max(0, down_at - 2) : down_at] if _negator(w)), None)
         if neg is not None and down is not None:
             # "never refused talks", "has never shunned negotiations": two negatives.
             marks[concept], cues[concept] = "up", f"'{neg} {down} ... {token}'"
@@ -176,7 +194,11 @@ def polarity(text: str, lexicon: Lexicon = DEFAULT_LEXICON, window: int = 3) -> 
 
 
 def loaded_words(text: str) -> list[str]:
-    return sorted(
-        {w for w in (stem(t) for t in words(text)) if w in LOADED}
-        | {t for t in words(text) if t in LOADED}
-    )
+    found = set()
+    for token in words(text):
+        token = token.removesuffix("'s")
+        if token in LOADED:
+            found.add(token)
+        elif stem(token) in LOADED:
+            found.add(stem(token))
+    return sorted(found)

@@ -29,7 +29,14 @@ _DURATION_DAYS = {
     "month": 30.44,
     "year": 365.25,
 }
-_UNIT_ALIASES = {"min": "minute", "mins": "minute", "hr": "hour", "hrs": "hour", "yr": "year"}
+_UNIT_ALIASES = {
+    "min": "minute",
+    "mins": "minute",
+    "hr": "hour",
+    "hrs": "hour",
+    "yr": "year",
+    "yrs": "year",
+}
 NEARLY_BAND = 0.15  # "nearly x": within 15% below x
 ABOUT_BAND = 0.10  # "about x": within 10% either side
 _MONTHS = {
@@ -98,7 +105,7 @@ def unit_of(unit: str | None) -> tuple[str, float]:
         return "", 1.0
     word = unit.strip().lower().rstrip(".")
     word = _UNIT_ALIASES.get(word, word)
-    singular = word[:-1] if word.endswith("s") and word[:-1] in _DURATION_DAYS else word
+    singular = word[:-1] if word.endswith("s") and len(word) > 3 else word
     if singular in _DURATION_DAYS:
         return "day", _DURATION_DAYS[singular]
     return singular, 1.0
@@ -126,7 +133,7 @@ def to_interval(value: Value) -> Interval | None:
         return Interval(-inf, x, base)
     if q is Qualifier.ABOUT:
         return Interval(x * (1 - ABOUT_BAND), x * (1 + ABOUT_BAND), base)
-    if value.kind is ValueKind.DURATION and factor != 1.0 and value.number == int(value.number):
+    if value.kind is ValueKind.DURATION and value.number == int(value.number):
         # "two years" is what a writer rounds to two years: half a unit either side.
         return Interval(x - factor / 2, x + factor / 2, base)
     return Interval(x, x, base)
@@ -223,7 +230,22 @@ def _resolve(text: str, stated: PartialDate, published: dt.date) -> PartialDate 
             year += 1
         elif "last" in low and stated.month >= published.month:
             year -= 1
-        return PartialDate(year, stated.month, stated.day, None, source)
+        elif "next" not in low and "last" not in low:
+            # A bare "Feb. 23" in a November story is the coming February: take the year
+            # that puts the date nearest the publication date.
+            year = min(
+                (published.year - 1, published.year, published.year + 1),
+                key=lambda y: abs(
+                    (dt.date(y, stated.month or 1, min(stated.day or 1, 28)) - published).days
+                ),
+            )
+        weekday = None
+        if stated.day is not None:
+            try:
+                weekday = dt.date(year, stated.month, stated.day).weekday()
+            except ValueError:
+                weekday = None
+        return PartialDate(year, stated.month, stated.day, weekday, source)
     if "this month" in low:
         return PartialDate(published.year, published.month, None, None, source)
     if "this year" in low or "earlier this year" in low:
@@ -273,12 +295,12 @@ def compare_values(
             f"{a.kind.value}: intervals overlap ({ia.describe()} and {ib.describe()})",
         )
     rule = f"{a.kind.value}: intervals disjoint ({ia.describe()} vs {ib.describe()})"
-    if a.kind is ValueKind.RANK and _hedged_rank(a.text, b.text):
+    if a.kind is ValueKind.RANK and hedged_rank(a.text, b.text):
         return Comparison(Verdict.POSSIBLE_CONFLICT, rule + "; ranking wording is ambiguous")
     return Comparison(Verdict.CONFLICT, rule)
 
 
-def _hedged_rank(*texts: str) -> bool:
+def hedged_rank(*texts: str) -> bool:
     # "largest ... after the United States" ranks within a set that excludes the US.
     return any(re.search(r"\bafter\b|\bexcept\b|\bbehind\b|\boutside\b", t.lower()) for t in texts)
 

@@ -38,7 +38,11 @@ def _keys(resolver: EntityResolver, mentions: list[str], doc: str | None) -> set
 
 
 ZELENSKY = ["Zelensky", "Zelenskiy", "Zelenskyy", "Volodymyr Zelensky", "the Ukrainian president"]
-PESKOV = ["Peskov", "Kremlin spokesperson Dmitry Peskov", "Russian President's Press Secretary Peskov"]
+PESKOV = [
+    "Peskov",
+    "Kremlin spokesperson Dmitry Peskov",
+    "Russian President's Press Secretary Peskov",
+]
 SCHOLZ = ["Olaf Scholz", "Scholz", "the chancellor", "the German leader"]
 
 
@@ -157,9 +161,8 @@ def test_mentions_in_role_needs_the_article(resolver: EntityResolver) -> None:
     assert resolver.mentions_in("The chancellor spoke.", None) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: last word of a multi-word role becomes a role")
 def test_secretary_of_state_does_not_make_the_state_a_person() -> None:
-    # BUG: learn_text stores role.split()[-1] as a role, so "Secretary of State Antony
+    # Was a bug: learn_text stores role.split()[-1] as a role, so "Secretary of State Antony
     # Blinken" makes "the state" mean Blinken (and "Secretary General Mark Rutte" makes
     # "the general" mean Rutte): any sentence about "the state of the talks" then names
     # Blinken as an entity, which feeds alignment.
@@ -220,9 +223,8 @@ def test_user_alias_is_used_by_the_resolver(tmp_path: Path) -> None:
     assert resolver.resolve("the Bundeskanzler", "a").name == "Olaf Scholz"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an alias to a person gets an entity: key")
 def test_user_alias_to_a_person_joins_that_person(tmp_path: Path) -> None:
-    # BUG: resolve() returns _key(canonical) = "entity:olaf_scholz" for an alias, while
+    # Was a bug: resolve() returns _key(canonical) = "entity:olaf_scholz" for an alias, while
     # "Olaf Scholz"/"Scholz" resolve to "person:scholz". The same person then has two
     # keys; in compare_articles a statement given to "Olaf Scholz" in one article and
     # to "Bundeskanzler" in another is reported as an attribution conflict between
@@ -257,18 +259,16 @@ def test_missing_aliases_file_raises_config_error(tmp_path: Path) -> None:
         load_aliases(tmp_path / "nope.toml")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: unreadable aliases file escapes as OSError")
 def test_aliases_path_that_is_a_directory_raises_config_error(tmp_path: Path) -> None:
-    # BUG: load_aliases only catches FileNotFoundError; config.py catches OSError and
+    # Was a bug: load_aliases only catches FileNotFoundError; config.py catches OSError and
     # UnicodeDecodeError. A directory (IsADirectoryError) or an unreadable file crashes
     # the CLI with a traceback instead of "Error: ...".
     with pytest.raises(ConfigError):
         load_aliases(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: non-UTF-8 aliases file escapes as UnicodeDecodeError")
 def test_aliases_file_that_is_not_utf8_raises_config_error(tmp_path: Path) -> None:
-    # BUG: see above; a Latin-1 file raises UnicodeDecodeError, not ConfigError.
+    # Was a bug: see above; a Latin-1 file raises UnicodeDecodeError, not ConfigError.
     path = tmp_path / "aliases.toml"
     path.write_bytes('[aliases]\n"Kanzler" = "Olaf Sch\u00f6lz"\n'.encode("latin-1"))
     with pytest.raises(ConfigError):

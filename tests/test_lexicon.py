@@ -39,8 +39,13 @@ def test_stem_keeps_short_words() -> None:
     assert stem("Aid") == "aid"
 
 
-def test_stem_is_stable() -> None:
-    assert stem(stem("negotiations")) == stem("negotiations") == "negotiate"
+def test_stem_meets_communicate_and_communicated() -> None:
+    assert stem("communicate") == stem("communicated") == stem("communicates")
+
+
+def test_stem_keeps_different_words_apart() -> None:
+    assert stem("informed") != stem("negotiations")
+    assert stem("frank") != stem("candid")
 
 
 @pytest.mark.parametrize(
@@ -82,7 +87,9 @@ def test_content_terms_detailed_and_frank_equals_detailed_and_candid() -> None:
 
 def test_content_terms_drops_stopwords_and_stems_the_rest() -> None:
     terms = content_terms("The leaders said that Scholz's troops were withdrawn")
-    assert terms == {"leader", "scholz", "troop", "withdrawn"}
+    assert terms == {stem("leaders"), "scholz", stem("troops"), stem("withdrawn")}
+    assert "the" not in terms
+    assert "said" not in terms
 
 
 def test_build_lexicon_accepts_extra_concepts() -> None:
@@ -128,9 +135,8 @@ def test_quoted_phrases_finds_several() -> None:
     assert quoted_phrases(text) == {"grave escalation", "hostile course"}
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: text between two straight-quoted phrases is taken")
 def test_quoted_phrases_does_not_take_text_between_two_quotes() -> None:
-    # BUG: the pattern accepts '"' as both opening and closing mark, so when the first
+    # Was a bug: the pattern accepts '"' as both opening and closing mark, so when the first
     # quote is too short to match, its closing '"' opens a "phrase" that runs to the next
     # quote's opening '"': here "and later told reporters" is reported as quoted words,
     # which alignment rewards (+0.35, "same quoted words") and attribution reads as the
@@ -185,9 +191,8 @@ def test_never_refused_to_negotiate_within_the_window() -> None:
     }
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a negator outside the window flips the meaning")
 def test_never_refused_to_resume_negotiations_is_not_a_reversal() -> None:
-    # BUG: only the 3 tokens before the concept word are read. In "has never refused to
+    # Was a bug: only the 3 tokens before the concept word are read. In "has never refused to
     # resume negotiations" the window is "refused to resume": "never" is out of it, so
     # the sentence is marked "down" (a reversal), which opposes "up" and reads as a
     # contradiction with e.g. "called for continued negotiations".
@@ -197,15 +202,25 @@ def test_never_refused_to_resume_negotiations_is_not_a_reversal() -> None:
     assert not a.opposes(b, "negotiate")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: upward verbs match only the listed inflections")
-def test_upward_verbs_match_every_inflection() -> None:
-    # BUG: DOWNWARD words are matched by stem ("cuts", "halts" count) but UPWARD words
-    # by exact form: "increased aid" is "up" while "increases aid"/"provides aid" is
-    # plain, so "the US cuts aid" vs "Germany increases aid" is not a contradiction.
+def test_inflected_direction_verbs_that_are_recognised() -> None:
     assert polarity("Germany increased aid").marks.get("aid") == "up"
-    assert polarity("the US cuts aid").marks.get("aid") == "down"
-    assert polarity("Germany increases aid").marks.get("aid") == "up"
-    assert polarity("Germany provides aid").marks.get("aid") == "up"
+    assert polarity("Washington halts aid").marks.get("aid") == "down"
+    assert polarity("the US stopped funding").marks.get("aid") == "down"
+
+
+@pytest.mark.parametrize("text", ["Germany increases aid", "Germany provides aid"])
+def test_upward_verbs_match_third_person_forms(text: str) -> None:
+    # Was a bug: DOWNWARD words are matched by stem but UPWARD words by exact form: "increased
+    # aid" is "up" while "increases aid"/"provides aid" is a plain mention, so it never
+    # opposes a reversal such as "halts aid".
+    assert polarity(text).marks.get("aid") == "up"
+
+
+@pytest.mark.parametrize("text", ["the US cuts aid", "Washington ends aid"])
+def test_short_downward_verbs_match_third_person_forms(text: str) -> None:
+    # Was a bug: stem() strips "s" only from words longer than 4 letters, so "cuts" and "ends"
+    # never meet the stems of "cut" and "end" in DOWNWARD: no reversal is seen.
+    assert polarity(text).marks.get("aid") == "down"
 
 
 def test_polarity_window_is_three_tokens() -> None:
@@ -254,12 +269,20 @@ def test_opposes_on_real_sentences() -> None:
 
 
 def test_loaded_words_finds_furious_and_useless() -> None:
-    text = "A furious Zelensky said the useless call opened Pandora's box."
-    assert loaded_words(text) == ["furious", "pandora", "useless"]
+    text = "A furious Zelensky said the call was useless."
+    assert loaded_words(text) == ["furious", "useless"]
+
+
+@pytest.mark.parametrize("text", ["opened Pandora's box", "a Pandora\u2019s box"])
+def test_loaded_words_finds_pandora_in_pandoras_box(text: str) -> None:
+    # Was a bug: "pandora" is in LOADED, but words() keeps the possessive ("pandora's") and
+    # loaded_words never strips it (content_terms does), so the phrase the corpus uses,
+    # "Pandora's box" (01 and 03 in EXPECTED.md's framing list), is never flagged.
+    assert loaded_words(text) == ["pandora"]
 
 
 def test_loaded_words_matches_stems_and_case() -> None:
-    assert loaded_words("He CONDEMNED the talks") == ["condemn", "condemned"]
+    assert loaded_words("He CONDEMNED the talks") == ["condemned"]
     assert "anger" in loaded_words("The call angered Kyiv")
 
 
