@@ -48,7 +48,8 @@ def test_record_new_then_replay_offline(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert recorded.exit_code == 0, recorded.output
     entries = json.loads(cassette.read_text(encoding="utf-8"))["entries"]
-    assert entries and all(e["meta"]["usage"]["completion_tokens"] > 0 for e in entries)
+    assert entries
+    assert all(e["meta"]["usage"]["completion_tokens"] > 0 for e in entries)
     # Replay with the server unreachable: the same bytes, from the cassette alone.
     monkeypatch.setenv("SUMMARIZER_LOCAL_PORT", "9")
     replayed = runner.invoke(app, ["report", str(article), "--cassette", str(cassette), "-q"])
