@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .checking import CheckedFact, CheckedPosition
-from .entities import EntityResolver
+from .entities import ROLE_WORDS, EntityResolver
 from .lexicon import (
     DEFAULT_LEXICON,
     DEMONYMS,
@@ -29,7 +29,7 @@ from .lexicon import (
     quoted_phrases,
 )
 from .models import SourceKind, Value, ValueKind
-from .values import unit_of
+from .values import duration_from_text, unit_of
 
 DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 8  # each claim is indexed under its this-many rarest terms
@@ -121,6 +121,9 @@ def make_claim(
         speaker = pos.actor
         is_person = resolver.resolve(speaker, source).key.startswith("person:")
         speaker_kind = SourceKind.NAMED_PERSON if is_person else SourceKind.ORGANISATION
+    if value is None:
+        # The model left it empty; the article's own words may still state a duration.
+        value = duration_from_text(quote)
     subject_keys = {r.key for r in resolver.mentions_in(subject, source)}
     entity_keys = {r.key for r in resolver.mentions_in(f"{statement} {quote}", source)}
     speaker_key = speaker_name = None
@@ -128,7 +131,7 @@ def make_claim(
         resolved = resolver.resolve(speaker, source)
         speaker_key, speaker_name = resolved.key, resolved.name
     # A name counts once, as its entity key, not again as the words that spell it.
-    spelled = resolver.name_words()
+    spelled = resolver.name_words() | ROLE_WORDS
     terms = {
         t for t in content_terms(f"{statement} {subject} {quote}", lexicon) if t not in spelled
     }

@@ -331,7 +331,19 @@ def verified_outlet(extraction: ArticleExtraction) -> str | None:
     is not the article's outlet."""
     if extraction.outlet:
         return extraction.outlet
-    lines = [line for line in extraction.text.splitlines() if line.strip()]
+    layout = analyse_layout(extraction.text)
+    lines: list[str] = []
+    offset = 0
+    for line in extraction.text.splitlines(keepends=True):
+        start, end = offset, offset + len(line.rstrip("\n"))
+        offset += len(line)
+        # A social or newsletter prompt is not a masthead ("Follow us on social").
+        if line.strip() and (
+            end == start
+            or layout.rule_for(start, end) is None
+            or "more-stories" in (layout.rule_for(start, end) or "")
+        ):
+            lines.append(line)
     frame = " ".join([*lines[:1], *lines[-3:]]).lower()
     for chunk in extraction.chunks:
         claimed = chunk.extraction.article.outlet

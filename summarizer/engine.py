@@ -19,6 +19,7 @@ the sources, quotes, normalised values and the rule that fired.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -192,7 +193,8 @@ def build_claims(
 
 
 CONTRADICTION_LINK = 0.4
-_PRIORITY = [Kind.ATTRIBUTION, Kind.CONTRADICTION, Kind.DATE, Kind.NUMERIC, Kind.RANK]
+# Value conflicts are the most objective verdicts, so they name a group first.
+_PRIORITY = [Kind.NUMERIC, Kind.DATE, Kind.ATTRIBUTION, Kind.CONTRADICTION, Kind.RANK]
 
 
 def _headline(findings: Sequence[Finding]) -> Kind:
@@ -250,6 +252,8 @@ def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:
         return None
     if not a.speaker_key or not b.speaker_key or a.speaker_key == b.speaker_key:
         return None
+    if any(_several(_raw_speaker(c)) for c in (a, b)):
+        return None  # "Scholz and Putin" is two speakers, not a third one
     # Only the same statement in two mouths; a spokesman relaying a different claim is not.
     same_words = bool(a.phrases & b.phrases) or score >= 0.5
     if not same_words:
@@ -261,6 +265,17 @@ def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:
         f"same statement (link {score:.2f}), different speakers: {a.source} gives it to "
         f"{a.speaker_name}, {b.source} to {b.speaker_name}",
     )
+
+
+def _raw_speaker(claim: Claim) -> str:
+    item = claim.item
+    if isinstance(item, CheckedFact):
+        return item.fact.attribution.name or ""
+    return item.position.actor
+
+
+def _several(name: str) -> bool:
+    return bool(re.search(r"\band\b|&|,", name))
 
 
 def _contradiction_finding(a: Claim, b: Claim) -> Finding | None:

@@ -72,6 +72,11 @@ _ROLE_WORDS = frozenset(
     german russian ukrainian french american british european us u.s. canadian chinese
     nato un""".split()
 )
+# Words that describe who someone is, not what a claim says.
+ROLE_WORDS = frozenset(
+    """president chancellor minister prime secretary spokesman spokesperson spokeswoman
+    leader head premier""".split()
+)
 _NATIONALITY_WORDS = frozenset(
     "german russian ukrainian french american british canadian chinese european".split()
 )

@@ -311,3 +311,75 @@ def describe_value(value: Value, published: dt.date | None = None) -> str:
         return parsed.describe() if parsed else value.text
     interval = to_interval(value)
     return interval.describe() if interval else value.text
+
+
+# -- values read from the quote itself ---------------------------------------------------
+
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "hundred": 100,
+}
+_QUALIFIER_WORDS = {
+    "nearly": Qualifier.NEARLY,
+    "almost": Qualifier.NEARLY,
+    "over": Qualifier.MORE_THAN,
+    "more than": Qualifier.MORE_THAN,
+    "about": Qualifier.ABOUT,
+    "around": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT,
+    "some": Qualifier.ABOUT,
+    "at least": Qualifier.AT_LEAST,
+    "at most": Qualifier.AT_MOST,
+    "within": Qualifier.AT_MOST,
+    "less than": Qualifier.LESS_THAN,
+    "under": Qualifier.LESS_THAN,
+}
+_DURATION_PHRASE = re.compile(
+    r"\b(?:(?P<q>nearly|almost|over|more than|about|around|roughly|some|at least|at most|"
+    r"within|less than|under)\s+)?(?P<n>\d+(?:\.\d+)?|"
+    + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+    + r")[\s-]+(?P<u>minutes?|hours?|days?|weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
+def duration_from_text(text: str) -> Value | None:
+    """The one duration a sentence states ("nearly two years", "one-hour"), if exactly one.
+
+    Used when the model left ``value`` empty: the article's own words decide, so a weak
+    model's omission does not hide a conflict.
+    """
+    matches = list(_DURATION_PHRASE.finditer(text))
+    if len(matches) != 1:
+        return None
+    m = matches[0]
+    raw = m.group("n").lower()
+    number = float(raw) if raw[0].isdigit() else float(_NUMBER_WORDS[raw])
+    qualifier = _QUALIFIER_WORDS.get((m.group("q") or "").lower(), Qualifier.EXACT)
+    return Value(
+        text=m.group(0),
+        kind=ValueKind.DURATION,
+        number=number,
+        unit=m.group("u").lower(),
+        qualifier=qualifier,
+        date=None,
+        precision=None,
+        relative=False,
+    )

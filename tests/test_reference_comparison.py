@@ -25,7 +25,14 @@ Spec = list[tuple[str, str]]
 
 # Each discrepancy: the kinds that count, and pairs of claims of which one must be flagged.
 DISCREPANCIES: dict[str, tuple[set[Kind], list[Spec]]] = {
-    "D1": ({Kind.NUMERIC}, [[("02", "over two years"), ("04", "almost two years")]]),
+    "D1": (
+        {Kind.NUMERIC},
+        [
+            [("02", "over two years"), ("04", "almost two years")],
+            [("01", "nearly two years"), ("02", "over two years")],
+            [("02", "over two years"), ("05", "nearly two years")],
+        ],
+    ),
     "D2": ({Kind.DATE}, [[("01", "next January"), ("04", "Feb. 23")]]),
     "D3": (
         {Kind.ATTRIBUTION},
