@@ -112,7 +112,8 @@ class CheckedArticle:
     positions: list[CheckedPosition] = field(default_factory=list)
     set_aside: list[CheckedFact] = field(default_factory=list)
     not_found: list[CheckedFact | CheckedPosition] = field(default_factory=list)
-    duplicates: int = 0
+    duplicates: int = 0  # facts merged away
+    duplicate_positions: int = 0
     extracted_facts: int = 0
 
     def count(self, grade: Grade) -> int:
@@ -247,7 +248,7 @@ def check_article(
             elif pitem.set_aside is None:
                 positions.append(pitem)
     out.positions, dropped = _merge_positions(positions)
-    out.duplicates += dropped
+    out.duplicate_positions += dropped
     return out
 
 

@@ -26,18 +26,20 @@ DEFAULT_NEAR_THRESHOLD = 90.0
 _MAX_ELLIPSIS_GAP = 300
 _MIN_FUZZY_CHARS = 20
 
+# Every quotation mark becomes one character: models swap double and single quotes.
 _CHAR_MAP = str.maketrans(
     {
+        '"': "'",
         "\u2018": "'",
         "\u2019": "'",
         "\u201a": "'",
         "\u201b": "'",
         "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
+        "\u201c": "'",
+        "\u201d": "'",
+        "\u201e": "'",
+        "\u00ab": "'",
+        "\u00bb": "'",
         "\u2010": "-",
         "\u2011": "-",
         "\u2012": "-",

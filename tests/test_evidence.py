@@ -475,15 +475,16 @@ def test_quote_with_multibyte_characters_maps_to_the_original() -> None:
 
 def test_normalised_text_unifies_typography_and_whitespace() -> None:
     norm = NormalisedText("  A\u00a0 “Quote”\n\n‘B’ \u2014 C\t")
-    assert norm.text == "a \"quote\" 'b' - c"
+    # Every quotation mark becomes ': models swap double and single quotes.
+    assert norm.text == "a 'quote' 'b' - c"
 
 
 def test_normalised_text_maps_every_span_back_to_the_original() -> None:
     original = "One “Two”\n\n  Three—Four İx"
     norm = NormalisedText(original)
     for word, expected in (
-        ('"two"', "“Two”"),
-        ('"two" three', "“Two”\n\n  Three"),
+        ("'two'", "“Two”"),
+        ("'two' three", "“Two”\n\n  Three"),
         ("three-four", "Three—Four"),
         ("i\u0307x", "İx"),
     ):
