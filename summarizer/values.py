@@ -87,10 +87,13 @@ class Interval:
             return True
         return lo == hi and not lo_open and not hi_open
 
-    def describe(self) -> str:
+    def describe(self, factor: float = 1.0, unit: str | None = None) -> str:
+        """Bounds divided by ``factor`` and labelled ``unit``: days shown as years."""
         left = "(" if self.lo_open else "["
         right = ")" if self.hi_open else "]"
-        return f"{left}{_fmt(self.lo)}, {_fmt(self.hi)}{right} {self.unit}"
+        return (
+            f"{left}{_fmt(self.lo / factor)}, {_fmt(self.hi / factor)}{right} {unit or self.unit}"
+        )
 
 
 def _fmt(x: float) -> str:
@@ -289,12 +292,11 @@ def compare_values(
         return Comparison(Verdict.NOT_COMPARABLE, f"{a.kind.value}: no number")
     if ia.unit != ib.unit:
         return Comparison(Verdict.NOT_COMPARABLE, f"units differ ({ia.unit}, {ib.unit})")
+    factor, label = _display_unit(a)
+    shown = f"{ia.describe(factor, label)} and {ib.describe(factor, label)}"
     if ia.overlaps(ib):
-        return Comparison(
-            Verdict.COMPATIBLE,
-            f"{a.kind.value}: intervals overlap ({ia.describe()} and {ib.describe()})",
-        )
-    rule = f"{a.kind.value}: intervals disjoint ({ia.describe()} vs {ib.describe()})"
+        return Comparison(Verdict.COMPATIBLE, f"{a.kind.value}: intervals overlap ({shown})")
+    rule = f"{a.kind.value}: intervals disjoint ({shown.replace(' and ', ' vs ')})"
     if a.kind is ValueKind.RANK and hedged_rank(a.text, b.text):
         return Comparison(Verdict.POSSIBLE_CONFLICT, rule + "; ranking wording is ambiguous")
     return Comparison(Verdict.CONFLICT, rule)
@@ -310,7 +312,17 @@ def describe_value(value: Value, published: dt.date | None = None) -> str:
         parsed = parse_date(value, published)
         return parsed.describe() if parsed else value.text
     interval = to_interval(value)
-    return interval.describe() if interval else value.text
+    return interval.describe(*_display_unit(value)) if interval else value.text
+
+
+def _display_unit(value: Value) -> tuple[float, str | None]:
+    """Show a duration in the unit the article used, not in days."""
+    base, factor = unit_of(value.unit)
+    if base == "day" and value.unit:
+        word = value.unit.lower().rstrip(".")
+        word = _UNIT_ALIASES.get(word, word)
+        return factor, word if word.endswith("s") else word + "s"
+    return 1.0, None
 
 
 # -- values read from the quote itself ---------------------------------------------------
