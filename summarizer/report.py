@@ -18,6 +18,10 @@ from .evidence import Evidence, Grade
 Emit = Callable[[str], None]
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
 def _inline(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
@@ -63,11 +67,13 @@ def render_report(result: EngineResult) -> str:
     single = result.of_kind(Kind.SINGLE)
     emit(f"# What {n} source{'s' if n != 1 else ''} report")
     emit("")
+    framing = sum(f.differs for f in result.framings)
     emit(
-        f"{len(discrepancies)} discrepancies, {len(consensus)} claims stated by two or more "
-        f"sources, {len(single)} by one source, {sum(f.differs for f in result.framings)} "
-        "framing differences. Every quote is the article's own text at the character "
-        f"offsets shown. Extracted by: {', '.join(models)}."
+        f"{_count(len(discrepancies), 'discrepancy', 'discrepancies')}, "
+        f"{_count(len(consensus), 'claim')} stated by two or more sources, "
+        f"{len(single)} by one source, {_count(framing, 'framing difference')}. Every quote "
+        "is the article's own text at the character offsets shown. Extracted by: "
+        f"{', '.join(models)}."
     )
     emit("")
     _sources(result.sources, emit)
