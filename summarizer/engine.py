@@ -202,24 +202,22 @@ def _headline(findings: Sequence[Finding]) -> Kind:
     return min((f.kind for f in certain), key=_PRIORITY.index)
 
 
-def _link_score(links: Sequence[Link], a: int, b: int) -> float:
-    return max((link.score for link in links if {link.a, link.b} == {a, b}), default=0.0)
-
-
 def _classify(
     members: Sequence[Claim], links: Sequence[Link], published: dict[str, dt.date | None]
 ) -> list[Finding]:
+    scores = {(min(k.a, k.b), max(k.a, k.b)): k.score for k in links}
     findings: list[Finding] = []
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             if a.source == b.source:
                 continue
             findings.extend(_value_findings(a, b, published))
-            finding = _attribution_finding(a, b, _link_score(links, a.index, b.index))
+            score = scores.get((min(a.index, b.index), max(a.index, b.index)), 0.0)
+            finding = _attribution_finding(a, b, score)
             if finding is not None:
                 findings.append(finding)
             # A reversal is only read between claims linked directly and strongly.
-            strong = _link_score(links, a.index, b.index) >= CONTRADICTION_LINK
+            strong = score >= CONTRADICTION_LINK
             finding = _contradiction_finding(a, b) if strong else None
             if finding is not None:
                 findings.append(finding)

@@ -223,6 +223,9 @@ class EntityResolver:
             return Resolution(f"person:{surname}", full, rule)
         return Resolution(_key(" ".join([*words[:-1], surname])), core, rule)
 
+    def _multiword_aliases(self) -> list[str]:
+        return sorted(a for a in self.aliases if " " in a or "." in a)
+
     def name_words(self) -> frozenset[str]:
         """Lower-cased words that spell known names and one-word aliases."""
         if self._name_words is None:
@@ -234,16 +237,18 @@ class EntityResolver:
     def mentions_in(self, text: str, doc: str | None = None) -> list[Resolution]:
         """Entities a sentence names: known surnames, aliases, learned roles."""
         low = f" {_fold(text)} "
+        # One pass over the words; a set lookup per name keeps this linear in the text.
+        tokens = {_transliterate(w.removesuffix("'s").strip(".'-")) for w in low.split()}
         found: dict[str, Resolution] = {}
-        for surname, full in self._full_names.items():
-            if re.search(
-                rf"\b{re.escape(surname)}", " ".join(_transliterate(w) for w in low.split())
-            ):
-                found[f"person:{surname}"] = Resolution(
-                    f"person:{surname}", full, "surname in text"
-                )
-        for spelling, canonical in self.aliases.items():
-            if re.search(rf"(?<![\w.]){re.escape(spelling)}(?![\w])", low):
+        for surname in tokens & self._full_names.keys():
+            key = f"person:{surname}"
+            found[key] = Resolution(key, self._full_names[surname], "surname in text")
+        for spelling in sorted(tokens & self.aliases.keys()):
+            canonical = self.aliases[spelling]
+            found.setdefault(_key(canonical), Resolution(_key(canonical), canonical, "alias"))
+        for spelling in self._multiword_aliases():
+            if spelling in low and re.search(rf"(?<![\w.]){re.escape(spelling)}(?![\w])", low):
+                canonical = self.aliases[spelling]
                 found.setdefault(_key(canonical), Resolution(_key(canonical), canonical, "alias"))
         if doc is not None:
             for role, name in self._roles.get(doc, {}).items():
