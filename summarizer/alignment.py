@@ -33,7 +33,9 @@ from .values import duration_from_text, unit_of
 
 DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 8  # each claim is indexed under its this-many rarest terms
-MAX_BLOCK = 400
+MAX_BLOCK = 200  # larger blocks are paired by sorted neighbourhood
+NEIGHBOUR_WINDOW = 25
+SPECIFIC_IDF = 1.5  # a subject entity rarer than this counts as shared
 # Mean cross-link score two groups need to merge, as a share of the threshold.
 GROUP_LINKAGE = 0.75
 # Below this weighted word overlap there is no link, whatever the bonuses.
@@ -170,22 +172,37 @@ def _idf(claims: Sequence[Claim]) -> dict[str, float]:
 _KIND_WEIGHT = {"~": 2.0, "p": 1.0, "e": 1.0}
 
 
-def _weighted_overlap(a: frozenset[str], b: frozenset[str], idf: dict[str, float]) -> float:
-    """Mean of weighted Jaccard and weighted overlap coefficient (|a & b| / min size):
-    a short claim wholly contained in a longer one still scores well."""
-    if not a or not b:
-        return 0.0
+class _Weights:
+    """Per-claim term weights, computed once: a pair then costs one pass over the smaller
+    claim's terms instead of four sums over both."""
 
-    def weight(terms: frozenset[str]) -> float:
-        return sum(idf.get(t, 1.0) * _KIND_WEIGHT.get(t[:1], 1.0) for t in terms)
+    def __init__(self, claims: Sequence[Claim], idf: dict[str, float]) -> None:
+        self.idf = idf
+        self.terms: list[dict[str, float]] = []
+        self.total: list[float] = []
+        for claim in claims:
+            weights = {
+                t: idf.get(t, 1.0) * _KIND_WEIGHT.get(t[:1], 1.0)
+                for t in claim.terms | claim.entity_keys
+            }
+            self.terms.append(weights)
+            self.total.append(sum(weights.values()))
 
-    inter = weight(a & b)
-    return 0.5 * inter / weight(a | b) + 0.5 * inter / min(weight(a), weight(b))
+    def overlap(self, a: int, b: int) -> float:
+        """Mean of weighted Jaccard and weighted overlap coefficient (|a & b| / min size):
+        a short claim wholly contained in a longer one still scores well."""
+        wa, wb = self.terms[a], self.terms[b]
+        if not wa or not wb:
+            return 0.0
+        small, large = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        inter = sum(w for t, w in small.items() if t in large)
+        union = self.total[a] + self.total[b] - inter
+        return 0.5 * inter / union + 0.5 * inter / min(self.total[a], self.total[b])
 
 
-def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
+def score_pair(a: Claim, b: Claim, weights: _Weights) -> Link | None:
     reasons: list[str] = []
-    text = _weighted_overlap(a.terms | a.entity_keys, b.terms | b.entity_keys, idf)
+    text = weights.overlap(a.index, b.index)
     score = text
     shared_terms = sorted(t.lstrip("~") for t in (a.terms & b.terms))[:6]
     reasons.append(f"shared terms {', '.join(shared_terms) or '-'} (weighted overlap {text:.2f})")
@@ -196,7 +213,9 @@ def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
         score += 0.35
         reasons.append(f"same quoted words \u201c{sorted(shared_phrases)[0]}\u201d")
 
-    shared_entities = sorted(k for k in a.subject_keys & b.subject_keys if idf.get(k, 9.0) >= 1.5)
+    shared_entities = sorted(
+        k for k in a.subject_keys & b.subject_keys if weights.idf.get(k, 9.0) >= SPECIFIC_IDF
+    )
     if shared_entities:
         # Only a specific entity counts: half the corpus is "about" Ukraine or Scholz.
         score += 0.1
@@ -213,7 +232,7 @@ def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
             # Same kind, different units (hours vs years): a different attribute.
             score -= 0.3
             reasons.append(f"different units ({a.value_class} vs {b.value_class})")
-    opposed = _opposed_concepts(a, b, idf) if text >= OPPOSED_MIN_OVERLAP else None
+    opposed = _opposed_concepts(a, b) if text >= OPPOSED_MIN_OVERLAP else None
     if opposed:
         score += 0.15
         reasons.append(f"one negates what the other asserts about {opposed!r}")
@@ -222,7 +241,7 @@ def score_pair(a: Claim, b: Claim, idf: dict[str, float]) -> Link | None:
     return Link(a.index, b.index, round(score, 3), tuple(reasons))
 
 
-def _opposed_concepts(a: Claim, b: Claim, idf: dict[str, float]) -> str | None:
+def _opposed_concepts(a: Claim, b: Claim) -> str | None:
     """A rare concept both claims mention, negated in one and not in the other."""
     pa, pb = a.polarity, b.polarity
     for concept in sorted(set(pa.marks) | set(pb.marks)):
@@ -245,12 +264,17 @@ def candidate_pairs(claims: Sequence[Claim], idf: dict[str, float]) -> set[tuple
         for term in sorted(set(rare) | always):
             blocks[term].append(claim.index)
     pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
+    for term in sorted(blocks):
+        members = blocks[term]
         if len(members) > MAX_BLOCK:
-            continue  # a term this common says nothing about sameness
-
+            # A common key: pair each claim only with its neighbours once the block is
+            # sorted by content, so near-identical claims still meet in linear time.
+            members = sorted(members, key=lambda i: (sorted(claims[i].terms), i))
+            window = NEIGHBOUR_WINDOW
+        else:
+            window = len(members)
         for i, a in enumerate(members):
-            for b in members[i + 1 :]:
+            for b in members[i + 1 : i + 1 + window]:
                 if claims[a].article != claims[b].article:
                     pairs.add((min(a, b), max(a, b)))
     return pairs
@@ -259,9 +283,10 @@ def candidate_pairs(claims: Sequence[Claim], idf: dict[str, float]) -> set[tuple
 def align_claims(claims: Sequence[Claim], threshold: float = DEFAULT_LINK_THRESHOLD) -> list[Group]:
     """Group claims: best links first, merging only groups that are close on average."""
     idf = _idf(claims)
+    weights = _Weights(claims, idf)
     links = []
     for a, b in sorted(candidate_pairs(claims, idf)):
-        link = score_pair(claims[a], claims[b], idf)
+        link = score_pair(claims[a], claims[b], weights)
         if link is not None and link.score >= threshold:
             links.append(link)
     links.sort(key=lambda link: (-link.score, link.a, link.b))
