@@ -201,43 +201,53 @@ class _Weights:
 
 
 def score_pair(a: Claim, b: Claim, weights: _Weights) -> Link | None:
-    reasons: list[str] = []
+    """The link between two claims, or None below the threshold. Reasons are only
+    spelled out for links that are kept: most candidate pairs are not."""
     text = weights.overlap(a.index, b.index)
-    score = text
-    shared_terms = sorted(t.lstrip("~") for t in (a.terms & b.terms))[:6]
-    reasons.append(f"shared terms {', '.join(shared_terms) or '-'} (weighted overlap {text:.2f})")
     shared_phrases = a.phrases & b.phrases
     if text < MIN_TEXT_OVERLAP and not shared_phrases:
         return None  # bonuses below refine a textual match; they never make one
+    score = text
+    notes: list[tuple[str, object]] = []
     if shared_phrases:
         score += 0.35
-        reasons.append(f"same quoted words \u201c{sorted(shared_phrases)[0]}\u201d")
-
-    shared_entities = sorted(
+        notes.append(("phrase", sorted(shared_phrases)[0]))
+    # Only a specific entity counts: half the corpus is "about" Ukraine or Scholz.
+    shared_entities = [
         k for k in a.subject_keys & b.subject_keys if weights.idf.get(k, 9.0) >= SPECIFIC_IDF
-    )
+    ]
     if shared_entities:
-        # Only a specific entity counts: half the corpus is "about" Ukraine or Scholz.
         score += 0.1
-        reasons.append(f"same subject entity {shared_entities[0]}")
-    shared_subject = sorted(a.subject_terms & b.subject_terms)
+        notes.append(("entity", min(shared_entities)))
+    shared_subject = a.subject_terms & b.subject_terms
     if shared_subject:
         score += 0.1
-        reasons.append(f"subjects share {shared_subject[0].lstrip('~')!r}")
+        notes.append(("subject", min(shared_subject).lstrip("~")))
     if a.value_class and b.value_class:
         if a.value_class == b.value_class:
             score += 0.2 if shared_subject else 0.1
-            reasons.append(f"both state a {a.value_class} value")
+            notes.append(("value", a.value_class))
         elif a.value_class.split(":")[0] == b.value_class.split(":")[0]:
             # Same kind, different units (hours vs years): a different attribute.
             score -= 0.3
-            reasons.append(f"different units ({a.value_class} vs {b.value_class})")
+            notes.append(("units", f"{a.value_class} vs {b.value_class}"))
     opposed = _opposed_concepts(a, b) if text >= OPPOSED_MIN_OVERLAP else None
     if opposed:
         score += 0.15
-        reasons.append(f"one negates what the other asserts about {opposed!r}")
+        notes.append(("opposed", opposed))
     if score < DEFAULT_LINK_THRESHOLD:
         return None
+    shared_terms = sorted(t.lstrip("~") for t in (a.terms & b.terms))[:6]
+    reasons = [f"shared terms {', '.join(shared_terms) or '-'} (weighted overlap {text:.2f})"]
+    templates = {
+        "phrase": "same quoted words \u201c{}\u201d",
+        "entity": "same subject entity {}",
+        "subject": "subjects share {!r}",
+        "value": "both state a {} value",
+        "units": "different units ({})",
+        "opposed": "one negates what the other asserts about {!r}",
+    }
+    reasons.extend(templates[kind].format(detail) for kind, detail in notes)
     return Link(a.index, b.index, round(score, 3), tuple(reasons))
 
 

@@ -143,10 +143,12 @@ class EntityResolver:
     _ambiguous: set[str] = field(default_factory=set)
     _roles: dict[str, dict[str, str]] = field(default_factory=dict)  # doc -> role -> name
     _name_words: frozenset[str] | None = None
+    _role_index: dict[str, set[str]] | None = None
 
     def learn_text(self, doc: str, text: str) -> None:
         """Learn "German Chancellor Olaf Scholz"-style introductions from an article."""
         roles = self._roles.setdefault(doc, {})
+        self._role_index = None
         for match in _ROLE_PHRASE.finditer(text):
             role_words = [w.lower().removesuffix("'s") for w in match.group(1).split()]
             name = self._core_name(match.group(2))
@@ -196,9 +198,7 @@ class EntityResolver:
         if doc is not None and bare in self._roles.get(doc, {}):
             name = self._roles[doc][bare]
             return self._by_name(name, f"role {mention!r} = {name!r} in this article")
-        elsewhere = {
-            self.resolve(n).key: n for r in self._roles.values() for b, n in r.items() if b == bare
-        }
+        elsewhere = {self.resolve(n).key: n for n in self._role_holders().get(bare, ())}
         if len(elsewhere) == 1:
             (name,) = elsewhere.values()
             return self._by_name(name, f"role {mention!r} = {name!r} in every article using it")
@@ -222,6 +222,16 @@ class EntityResolver:
                 rule += f"; surname of {full!r}"
             return Resolution(f"person:{surname}", full, rule)
         return Resolution(_key(" ".join([*words[:-1], surname])), core, rule)
+
+    def _role_holders(self) -> dict[str, set[str]]:
+        """Role -> every name that holds it in some article (rebuilt after learning)."""
+        if self._role_index is None:
+            index: dict[str, set[str]] = {}
+            for roles in self._roles.values():
+                for role, name in roles.items():
+                    index.setdefault(role, set()).add(name)
+            self._role_index = index
+        return self._role_index
 
     def _multiword_aliases(self) -> list[str]:
         return sorted(a for a in self.aliases if " " in a or "." in a)

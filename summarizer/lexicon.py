@@ -8,6 +8,7 @@ words that produced it. Concepts group words news writers use interchangeably
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ LOADED = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude, stable English stem: enough to meet "negotiations" with "negotiate"."""
     w = word.lower()
