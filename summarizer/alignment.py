@@ -33,8 +33,8 @@ from .values import duration_from_text, unit_of
 
 DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 6  # each claim is indexed under its this-many rarest terms
-MAX_BLOCK = 30  # larger blocks are paired by sorted neighbourhood
-NEIGHBOUR_WINDOW = 8
+MAX_BLOCK = 20  # larger blocks are paired by sorted neighbourhood
+NEIGHBOUR_WINDOW = 6
 SPECIFIC_IDF = 1.5  # a subject entity rarer than this counts as shared
 # Mean cross-link score two groups need to merge, as a share of the threshold.
 GROUP_LINKAGE = 0.75

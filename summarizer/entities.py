@@ -14,6 +14,7 @@ Each mention resolves to a canonical key with the rule that decided it:
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -104,6 +105,7 @@ def _fold(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s.'-]", " ", name.lower()).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def _transliterate(word: str) -> str:
     for ending, repl in (("skiy", "sky"), ("skyy", "sky"), ("skyi", "sky"), ("skii", "sky")):
         if word.endswith(ending):
