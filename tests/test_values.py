@@ -17,6 +17,7 @@ from summarizer.values import (
     compare_dates,
     compare_values,
     describe_value,
+    duration_from_text,
     parse_date,
     to_interval,
     unit_of,
@@ -584,3 +585,34 @@ def test_describe_value_shows_interval_or_resolved_date() -> None:
     )
     assert describe_value(weekday("Friday")) == "Friday"
     assert describe_value(amount("several", None, "troops")) == "several"
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "unit", "qualifier"),
+    [
+        ("their first direct communication in over two years", 2, "years", Qualifier.MORE_THAN),
+        ("in nearly two years", 2, "years", Qualifier.NEARLY),
+        ("the first call in almost two years", 2, "years", Qualifier.NEARLY),
+        ("During the one-hour call", 1, "hour", Qualifier.EXACT),
+        ("must be held within 21 days", 21, "days", Qualifier.AT_MOST),
+        ("ten months following the invasion", 10, "months", Qualifier.EXACT),
+    ],
+)
+def test_duration_from_text_reads_the_article_words(
+    text: str, number: float, unit: str, qualifier: Qualifier
+) -> None:
+    value = duration_from_text(text)
+    assert value is not None
+    assert (value.number, value.unit, value.qualifier) == (number, unit, qualifier)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no duration here",
+        "two years ago and three months later",  # two durations: ambiguous, none taken
+        "the two-and-a-half-year war",  # not a simple number
+    ],
+)
+def test_duration_from_text_declines_when_unsure(text: str) -> None:
+    assert duration_from_text(text) is None
