@@ -36,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import gc
 import hashlib
+import importlib
 import io
 import json
 import pstats
@@ -161,7 +163,7 @@ class Pools:
 def build_pools(
     rng: random.Random, words: int = 3000, people: int = 300, places: int = 200
 ) -> Pools:
-    vocabulary = _made_up_words(rng, words, (2, 2, 3))
+    vocabulary = _made_up_words(rng, words, (1, 2, 2, 2, 3))
     total, cum = 0.0, []
     for rank in range(len(vocabulary)):
         total += 1.0 / (rank + 3) ** 0.9
@@ -642,6 +644,73 @@ def _count_candidate_pairs() -> list[int]:
     return counts
 
 
+# Phases timed by --phases: (label, module, attribute); "Class.method" is allowed. Names
+# the engine no longer has are skipped. Indented rows are nested in the row above them.
+_PHASES = [
+    ("check_article (all articles)", "summarizer.engine", "check_article"),
+    ("build_resolver", "summarizer.engine", "build_resolver"),
+    ("build_claims", "summarizer.engine", "build_claims"),
+    ("  EntityResolver.mentions_in", "summarizer.entities", "EntityResolver.mentions_in"),
+    ("  EntityResolver.resolve (all callers)", "summarizer.entities", "EntityResolver.resolve"),
+    ("align_claims", "summarizer.engine", "align_claims"),
+    ("  candidate_pairs", "summarizer.alignment", "candidate_pairs"),
+    ("  score_pair", "summarizer.alignment", "score_pair"),
+    ("_classify (all groups)", "summarizer.engine", "_classify"),
+    ("_framings", "summarizer.engine", "_framings"),
+]
+
+
+@dataclass
+class _Timer:
+    label: str
+    calls: int = 0
+    seconds: float = 0.0
+    depth: int = 0  # recursive calls are counted, not timed twice
+
+
+def _timed(fn: Callable[..., Any], timer: _Timer) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        timer.calls += 1
+        if timer.depth:
+            return fn(*args, **kwargs)
+        timer.depth += 1
+        t0 = time.perf_counter()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            timer.seconds += time.perf_counter() - t0
+            timer.depth -= 1
+
+    return wrapper
+
+
+def _install_phase_timers() -> list[_Timer]:
+    timers: list[_Timer] = []
+    for label, module_name, attribute in _PHASES:
+        owner: Any = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part, None)
+        fn = getattr(owner, name, None)
+        if owner is None or not callable(fn):
+            continue
+        timer = _Timer(label)
+        setattr(owner, name, _timed(fn, timer))
+        timers.append(timer)
+    return timers
+
+
+def _print_phases(timers: Sequence[_Timer], total: float, articles: int, note: str) -> None:
+    print(f"\nPhases of compare_articles, {articles} articles{note} (wall {total:.1f} s):\n")
+    print("| phase | calls | seconds | share |")
+    print("|---|---:|---:|---:|")
+    for t in timers:
+        share = t.seconds / total if total else 0.0
+        label = t.label.replace("  ", "\u2003")
+        print(f"| {label} | {t.calls:,} | {t.seconds:.1f} | {share:.0%} |")
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     t0 = time.perf_counter()
     corpus = generate_corpus(args.articles[0], args.facts, args.seed, args.templates, args.shared)
@@ -664,10 +733,11 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     row["rss_before_mib"] = _proc_status("VmRSS")
     hwm_reset = _reset_peak_rss()
     counts = _count_candidate_pairs()
+    timers = _install_phase_timers() if args.phases else []
     result: EngineResult | None = None
     if args.profile:
         profiler = cProfile.Profile()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     try:
         with _time_limit(args.max_seconds):
             if args.profile:
@@ -680,6 +750,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     except _Stopped:
         row["stopped"] = True
     row["seconds"] = round(time.perf_counter() - t0, 2)
+    row["cpu_seconds"] = round(time.process_time() - cpu0, 2)
     row["rss_peak_mib"] = _proc_status("VmHWM") if hwm_reset else None
     row["ru_maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     row["candidate_pairs"] = counts[0] if counts else None
@@ -690,6 +761,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         row["largest_group"] = max((len(g.claims) for g in result.groups), default=0)
         row["discrepancies"] = len(result.discrepancies)
         row["framings"] = len(result.framings)
+    if timers:
+        note = " (stopped at the time limit: partial)" if row["stopped"] else ""
+        _print_phases(timers, row["seconds"], row["articles"], note)
+        row["timed_phases"] = True  # seconds include the timers' small overhead
     if args.profile:
         stream = io.StringIO()
         stats = pstats.Stats(profiler, stream=stream)
@@ -698,7 +773,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         print(f"\ncProfile, {row['articles']} articles{note}, top 15 by cumulative time:")
         print(stream.getvalue())
         row["profiled"] = True  # seconds include cProfile's overhead
-    elif result is not None and not args.no_tracemalloc:
+    elif result is not None and not args.no_tracemalloc and not timers:
         del result
         gc.collect()
         tracemalloc.start()
@@ -726,19 +801,23 @@ def _fmt(value: Any, spec: str = "") -> str:
 def render_table(rows: Sequence[dict[str, Any]]) -> str:
     head = (
         "| articles | facts | claims | groups | multi-source groups | candidate pairs "
-        "| seconds | peak MiB (tracemalloc) | peak RSS MiB (compare) | max RSS MiB (process) |"
+        "| seconds | CPU seconds | peak MiB (tracemalloc) | peak RSS MiB (compare) "
+        "| max RSS MiB (process) |"
     )
-    lines = [head, "|" + "|".join("---:" for _ in range(10)) + "|"]
+    lines = [head, "|" + "|".join("---:" for _ in range(11)) + "|"]
     for r in rows:
         seconds = _fmt(r.get("seconds"), ".2f")
         if r.get("stopped"):
             seconds = f"> {seconds} (stopped)"
         elif r.get("profiled"):
             seconds += " (under cProfile)"
+        elif r.get("timed_phases"):
+            seconds += " (phase timers on)"
         lines.append(
             f"| {r['articles']:,} | {r['facts']:,} | {_fmt(r.get('claims'), ',')} "
             f"| {_fmt(r.get('groups'), ',')} | {_fmt(r.get('multi_source_groups'), ',')} "
             f"| {_fmt(r.get('candidate_pairs'), ',')} | {seconds} "
+            f"| {_fmt(r.get('cpu_seconds'), '.2f')} "
             f"| {_fmt(r.get('tracemalloc_peak_mib'), '.1f')} "
             f"| {_fmt(r.get('rss_peak_mib'), '.1f')} "
             f"| {_fmt(r.get('ru_maxrss_mib'), '.1f')} |"
@@ -765,6 +844,11 @@ def main() -> None:
     parser.add_argument(
         "--profile", action="store_true", help="run under cProfile, print top 15 (no tracemalloc)"
     )
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="time the engine's phases (wraps its functions; no tracemalloc)",
+    )
     parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker is not None:
@@ -779,18 +863,23 @@ def main() -> None:
         f"--max-seconds={args.max_seconds}",
         *(["--no-tracemalloc"] if args.no_tracemalloc else []),
         *(["--profile"] if args.profile else []),
+        *(["--phases"] if args.phases else []),
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        for n in args.articles:
+        sizes = sorted(set(args.articles))
+        for n in sizes:
             out = Path(tmp) / f"{n}.json"
             cmd = [sys.executable, __file__, "--articles", str(n), *forwarded, "--worker", str(out)]
             # The worker stops itself; this only guards against a hang outside the engine.
-            subprocess.run(cmd, check=True, timeout=args.max_seconds * 5 + 600)
+            done = subprocess.run(cmd, check=False, timeout=args.max_seconds * 5 + 600)
+            if done.returncode != 0 or not out.exists():
+                print(f"the {n}-article run failed (exit {done.returncode})", file=sys.stderr)
+                break
             row = json.loads(out.read_text(encoding="utf-8"))
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
             if row["stopped"]:
-                skipped = [m for m in args.articles if m > n]
+                skipped = [m for m in sizes if m > n]
                 if skipped:
                     print(f"stopped at {n} articles; skipping {skipped}", file=sys.stderr)
                 break
