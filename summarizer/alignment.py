@@ -35,7 +35,8 @@ DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 6  # each claim is indexed under its this-many rarest terms
 MAX_BLOCK = 20  # larger blocks are paired by sorted neighbourhood
 NEIGHBOUR_WINDOW = 6
-SPECIFIC_IDF = 1.5  # a subject entity rarer than this counts as shared
+SPECIFIC_IDF = 1.5
+SAME_WORDS_OVERLAP = 0.4  # what two different speakers' claims must share to align  # a subject entity rarer than this counts as shared
 # Mean cross-link score two groups need to merge, as a share of the threshold.
 GROUP_LINKAGE = 0.75
 # Below this weighted word overlap there is no link, whatever the bonuses.
@@ -207,6 +208,15 @@ def score_pair(a: Claim, b: Claim, weights: _Weights) -> Link | None:
     shared_phrases = a.phrases & b.phrases
     if text < MIN_TEXT_OVERLAP and not shared_phrases:
         return None  # bonuses below refine a textual match; they never make one
+    different_people = (
+        a.speaker_key is not None
+        and b.speaker_key is not None
+        and a.speaker_key != b.speaker_key
+        and a.speaker_key.startswith("person:")
+        and b.speaker_key.startswith("person:")
+    )
+    if different_people and text < SAME_WORDS_OVERLAP and not shared_phrases:
+        return None  # two people's claims align only on the same words (an attribution clash)
     score = text
     notes: list[tuple[str, object]] = []
     if shared_phrases:
