@@ -35,8 +35,8 @@ DEFAULT_LINK_THRESHOLD = 0.36
 BLOCK_TERMS = 6  # each claim is indexed under its this-many rarest terms
 MAX_BLOCK = 20  # larger blocks are paired by sorted neighbourhood
 NEIGHBOUR_WINDOW = 6
-SPECIFIC_IDF = 1.5
-SAME_WORDS_OVERLAP = 0.4  # what two different speakers' claims must share to align  # a subject entity rarer than this counts as shared
+SPECIFIC_IDF = 1.5  # a subject entity rarer than this counts as shared
+SAME_WORDS_OVERLAP = 0.4  # what two different speakers' claims must share to align
 # Mean cross-link score two groups need to merge, as a share of the threshold.
 GROUP_LINKAGE = 0.75
 # Below this weighted word overlap there is no link, whatever the bonuses.
