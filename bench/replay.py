@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from summarizer.cassette import Cassette, RecordMode
-from summarizer.chunking import split_text
+from summarizer.chunking import DEFAULT_CHUNK_TOKENS, split_text
 from summarizer.config import load_config
 from summarizer.engine import compare_articles
 from summarizer.extraction import ChunkExtractor
@@ -40,7 +40,7 @@ def run_once() -> dict[str, float]:
         load_config().resolve("local"), cassette=cassette, record_mode=RecordMode.NONE
     )
     extractor = ChunkExtractor(client)
-    extractions = [extractor.extract_article(a, 800) for a in articles]
+    extractions = [extractor.extract_article(a, DEFAULT_CHUNK_TOKENS) for a in articles]
     timings["extract (replay)"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     render_report(compare_articles(extractions))

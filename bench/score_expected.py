@@ -25,6 +25,7 @@ from test_reference_comparison import (  # noqa: E402
 )
 
 from summarizer.cassette import Cassette, RecordMode  # noqa: E402
+from summarizer.chunking import DEFAULT_CHUNK_TOKENS  # noqa: E402
 from summarizer.config import load_config  # noqa: E402
 from summarizer.engine import Kind, compare_articles  # noqa: E402
 from summarizer.extraction import ChunkExtractor  # noqa: E402
@@ -42,7 +43,7 @@ def _extractions(args: argparse.Namespace) -> list[ArticleExtraction]:
         )
         extractor = ChunkExtractor(client)
         corpus = REPO / "examples" / "scholz-putin"
-        return [extractor.extract_article(a, 800) for a in load_articles([corpus])]
+        return [extractor.extract_article(a, DEFAULT_CHUNK_TOKENS) for a in load_articles([corpus])]
     return load_extractions(args.files)
 
 

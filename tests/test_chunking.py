@@ -94,7 +94,7 @@ def test_sizes_are_balanced_where_paragraphs_allow() -> None:
     # 974 tokens under an 800 budget: greedy packing would give ~800 + ~174; balancing
     # gives two near-equal chunks, since a scrap costs a model call like a full chunk.
     text = _article_text(next(p for p in ARTICLES if p.stem == "04_bloomberg"))
-    chunks = split_text(text)
+    chunks = split_text(text, 800)
     assert len(chunks) == 2
     small, large = sorted(c.tokens for c in chunks)
     assert large - small < 100, [c.tokens for c in chunks]
@@ -104,9 +104,9 @@ def test_balancing_never_adds_a_chunk() -> None:
     # 1,579 tokens cannot be cut into two chunks of <= 800 at paragraph boundaries; the
     # result must then be the greedy one, not more chunks.
     text = _article_text(next(p for p in ARTICLES if p.stem == "03_responsible-statecraft"))
-    greedy = split_text(text, DEFAULT_CHUNK_TOKENS)
+    greedy = split_text(text, 800)
     assert [c.tokens for c in greedy][:2] == [750, 784]
-    assert all(c.tokens <= DEFAULT_CHUNK_TOKENS for c in greedy)
+    assert all(c.tokens <= 800 for c in greedy)
 
 
 def test_short_text_is_one_chunk() -> None:

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from summarizer.cassette import Cassette, RecordMode
 from summarizer.checking import CheckedArticle, check_article
+from summarizer.chunking import DEFAULT_CHUNK_TOKENS
 from summarizer.cli import app
 from summarizer.config import load_config
 from summarizer.engine import compare_articles
@@ -51,7 +52,7 @@ def test_every_cassette_entry_is_a_real_local_model_response_used_once() -> None
     )
     extractor = ChunkExtractor(client)
     for article in load_articles([CORPUS]):
-        extractor.extract_article(article, 800)
+        extractor.extract_article(article, DEFAULT_CHUNK_TOKENS)
     assert client.transport is not None
     # One entry per request the pipeline makes today: none missing, none stale.
     assert client.transport.hits == len(cassette.entries)
@@ -101,7 +102,7 @@ def _replayed_extractions() -> list[ArticleExtraction]:
         load_config().resolve("local"), cassette=cassette, record_mode=RecordMode.NONE
     )
     extractor = ChunkExtractor(client)
-    return [extractor.extract_article(a, 800) for a in load_articles([CORPUS])]
+    return [extractor.extract_article(a, DEFAULT_CHUNK_TOKENS) for a in load_articles([CORPUS])]
 
 
 def test_unrelated_stories_and_chrome_never_become_facts() -> None:
@@ -127,8 +128,8 @@ def test_html_page_gives_the_same_checked_facts_as_the_text(tmp_path: Path) -> N
     (html_article,) = load_articles([page])
     (text_article,) = load_articles([CORPUS / "04_bloomberg.txt"])
     # Same text, so the same requests: the cassette answers both (a miss would raise).
-    html_checked = check_article(extractor.extract_article(html_article, 800))
-    text_checked = check_article(extractor.extract_article(text_article, 800))
+    html_checked = check_article(extractor.extract_article(html_article, DEFAULT_CHUNK_TOKENS))
+    text_checked = check_article(extractor.extract_article(text_article, DEFAULT_CHUNK_TOKENS))
 
     def key(article: CheckedArticle) -> list[tuple[str, int | None, int | None, str]]:
         return [
