@@ -160,11 +160,18 @@ def make_claim(
     )
 
 
-def _idf(claims: Sequence[Claim]) -> dict[str, float]:
+def claim_df(claims: Sequence[Claim]) -> dict[str, int]:
+    """How many claims hold each term or entity."""
     df: dict[str, int] = defaultdict(int)
     for claim in claims:
         for term in claim.terms | claim.entity_keys:
             df[term] += 1
+    return dict(df)
+
+
+def claim_idf(claims: Sequence[Claim]) -> dict[str, float]:
+    """Inverse document frequency of every term and entity over the claims."""
+    df = claim_df(claims)
     n = max(1, len(claims))
     return {t: math.log(1 + n / d) for t, d in df.items()}
 
@@ -302,7 +309,7 @@ def candidate_pairs(claims: Sequence[Claim], idf: dict[str, float]) -> set[tuple
 
 def align_claims(claims: Sequence[Claim], threshold: float = DEFAULT_LINK_THRESHOLD) -> list[Group]:
     """Group claims: best links first, merging only groups that are close on average."""
-    idf = _idf(claims)
+    idf = claim_idf(claims)
     weights = _Weights(claims, idf)
     links = []
     for a, b in sorted(candidate_pairs(claims, idf)):

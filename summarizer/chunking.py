@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from .errors import ConfigError
 from .tokens import DEFAULT_ENCODING, count_tokens
 
-# Sized for a 4k-context local model: ~800 article tokens + ~700 of instructions leave
-# room for the ~1,500-token answer (measured in the closing note of issue 2).
-DEFAULT_CHUNK_TOKENS = 800
+# Sized for a 4k-context local model: ~400 article tokens + ~1,100 of instructions leave
+# room for the 1,500-token answer. A small model returns a handful of facts per call
+# whatever the chunk size, so smaller chunks get more of the article extracted: on the
+# sample corpus 53 facts from 14 calls at 400, 43 from 15 calls at 800 (issue 2 note).
+DEFAULT_CHUNK_TOKENS = 400
 MIN_CHUNK_TOKENS = 50
 
 _ABBREVIATIONS = frozenset(

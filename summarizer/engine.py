@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import PurePath
 
-from .alignment import DEFAULT_LINK_THRESHOLD, Claim, Link, align_claims, make_claim
+from .alignment import DEFAULT_LINK_THRESHOLD, Claim, Link, align_claims, claim_df, make_claim
 from .checking import (
     CheckedArticle,
     CheckedFact,
@@ -164,9 +164,12 @@ def compare_articles(
             if speaker:
                 resolver.learn_name(speaker)
     claims = build_claims(labels, checked, resolver)
+    df = claim_df(claims)
+    rare = max(DISTINCTIVE_MIN_CLAIMS, int(DISTINCTIVE_SHARE * len(claims)))
+    distinctive = {t for t, n in df.items() if n <= rare}
     for group in align_claims(claims, link_threshold):
         members = tuple(claims[i] for i in group.members)
-        findings = tuple(_classify(members, group.links, result.published))
+        findings = tuple(_classify(members, group.links, result.published, distinctive))
         if len({c.source for c in members}) < 2:
             kind = Kind.SINGLE
         elif findings:
@@ -193,6 +196,9 @@ def build_claims(
 
 
 CONTRADICTION_LINK = 0.4
+# A term held by at most this many claims (or this share of them) identifies a statement.
+DISTINCTIVE_MIN_CLAIMS = 3
+DISTINCTIVE_SHARE = 0.05
 # Value conflicts are the most objective verdicts, so they name a group first.
 _PRIORITY = [Kind.NUMERIC, Kind.DATE, Kind.ATTRIBUTION, Kind.CONTRADICTION, Kind.RANK]
 
@@ -203,7 +209,10 @@ def _headline(findings: Sequence[Finding]) -> Kind:
 
 
 def _classify(
-    members: Sequence[Claim], links: Sequence[Link], published: dict[str, dt.date | None]
+    members: Sequence[Claim],
+    links: Sequence[Link],
+    published: dict[str, dt.date | None],
+    distinctive: set[str],
 ) -> list[Finding]:
     scores = {(min(k.a, k.b), max(k.a, k.b)): k.score for k in links}
     findings: list[Finding] = []
@@ -213,7 +222,7 @@ def _classify(
                 continue
             findings.extend(_value_findings(a, b, published))
             score = scores.get((min(a.index, b.index), max(a.index, b.index)), 0.0)
-            finding = _attribution_finding(a, b, score)
+            finding = _attribution_finding(a, b, score, distinctive)
             if finding is not None:
                 findings.append(finding)
             # A reversal is only read between claims linked directly and strongly.
@@ -244,7 +253,7 @@ def _value_findings(a: Claim, b: Claim, published: dict[str, dt.date | None]) ->
     return [Finding(kind, a.index, b.index, rule, certain)]
 
 
-def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:
+def _attribution_finding(a: Claim, b: Claim, score: float, distinctive: set[str]) -> Finding | None:
     people = (SourceKind.NAMED_PERSON,)
     if a.speaker_kind not in people or b.speaker_kind not in people:
         return None
@@ -252,8 +261,10 @@ def _attribution_finding(a: Claim, b: Claim, score: float) -> Finding | None:
         return None
     if any(_several(_raw_speaker(c)) for c in (a, b)):
         return None  # "Scholz and Putin" is two speakers, not a third one
-    # Only the same statement in two mouths; a spokesman relaying a different claim is not.
-    same_words = bool(a.phrases & b.phrases) or score >= 0.5
+    # Only the same statement in two mouths: the same quoted words, or a strong link that
+    # shares a distinctive term ("positive"), not just the topic ("call", "Ukraine").
+    shares_distinctive = bool(a.terms & b.terms & distinctive)
+    same_words = bool(a.phrases & b.phrases) or (score >= 0.5 and shares_distinctive)
     if not same_words:
         return None
     return Finding(

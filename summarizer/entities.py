@@ -169,9 +169,11 @@ class EntityResolver:
 
     def learn_name(self, mention: str) -> None:
         self._name_words = None
+        if re.search(r"\band\b|&|,|/", mention):
+            return  # "Olaf Scholz and Vladimir Putin" names two people, not one
         core = self._core_name(mention)
         words = core.split()
-        if len(words) < 2:
+        if not 2 <= len(words) <= 3:
             return
         surname = _transliterate(words[-1].lower())
         known = self._full_names.get(surname)
