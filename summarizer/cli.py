@@ -6,6 +6,7 @@ and exit code 1. Usage errors (unknown option, bad --record-mode) exit 2, from t
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from .pipeline import (
     report_from_extractions,
     write_extraction,
 )
+from .report import ReportFormat, RunContext
 
 app = typer.Typer(
     add_completion=False,
@@ -76,6 +78,16 @@ NearOpt = Annotated[
         min=50.0,
         max=100.0,
         help="Least fuzzy similarity (%) for a quote to count as found (near).",
+    ),
+]
+FormatOpt = Annotated[
+    ReportFormat,
+    typer.Option("--format", "-f", help="markdown (default) or json.", case_sensitive=False),
+]
+TimestampOpt = Annotated[
+    bool,
+    typer.Option(
+        "--timestamp", help="Record the time in the run appendix (reports are otherwise stable)."
     ),
 ]
 AliasesOpt = Annotated[
@@ -127,6 +139,11 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
     return lambda message: typer.echo(f"summarizer: {message}", err=True)
 
 
+def _context(responses: str, timestamp: bool) -> RunContext:
+    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
+    return RunContext(responses=responses, generated_at=now)
+
+
 def _write_output(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
@@ -175,8 +192,10 @@ def report(
     paths: Annotated[list[str], typer.Argument(help="Article files, folders, or - for stdin.")],
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the Markdown here instead of stdout."),
+        typer.Option("--output", "-o", help="Write the report here instead of stdout."),
     ] = None,
+    fmt: FormatOpt = ReportFormat.MARKDOWN,
+    timestamp: TimestampOpt = False,
     provider: ProviderOpt = None,
     model: ModelOpt = None,
     config: ConfigOpt = None,
@@ -184,9 +203,11 @@ def report(
     record_mode: RecordModeOpt = RecordMode.NONE,
     chunk_tokens: ChunkOpt = DEFAULT_CHUNK_TOKENS,
     no_checkpoint: NoCheckpointOpt = False,
+    near_threshold: NearOpt = DEFAULT_NEAR_THRESHOLD,
+    aliases: AliasesOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Ingest, extract, compare: print a Markdown report of the articles."""
+    """Ingest, extract, compare: print a Markdown (or JSON) report of the articles."""
     extractions = _run_extraction(
         paths,
         provider,
@@ -198,7 +219,18 @@ def report(
         no_checkpoint,
         quiet,
     )
-    _write_output(report_from_extractions(extractions), output)
+    if cassette is not None:
+        responses = f"cassette {cassette.as_posix()} (record mode {record_mode.value})"
+    else:
+        responses = f"the model, through profile {extractions[0].provider}" if extractions else "-"
+    text = report_from_extractions(
+        extractions,
+        near_threshold=near_threshold,
+        aliases_path=aliases,
+        context=_context(responses, timestamp),
+        fmt=fmt,
+    )
+    _write_output(text, output)
 
 
 @app.command()
@@ -238,14 +270,20 @@ def compare(
     files: Annotated[list[str], typer.Argument(help="Extraction JSON files from 'extract'.")],
     output: Annotated[
         Optional[Path],  # noqa: UP045
-        typer.Option("--output", "-o", help="Write the Markdown here instead of stdout."),
+        typer.Option("--output", "-o", help="Write the report here instead of stdout."),
     ] = None,
+    fmt: FormatOpt = ReportFormat.MARKDOWN,
+    timestamp: TimestampOpt = False,
     near_threshold: NearOpt = DEFAULT_NEAR_THRESHOLD,
     aliases: AliasesOpt = None,
 ) -> None:
     """Build the report from extraction files alone: no model, no network."""
     text = report_from_extractions(
-        load_extractions(files), near_threshold=near_threshold, aliases_path=aliases
+        load_extractions(files),
+        near_threshold=near_threshold,
+        aliases_path=aliases,
+        context=_context("extraction files", timestamp),
+        fmt=fmt,
     )
     _write_output(text, output)
 

@@ -93,6 +93,14 @@ class Framing:
 
 
 @dataclass(frozen=True)
+class ActorViews:
+    """Every position one actor takes, across sources (the framing matrix's row)."""
+
+    actor: str
+    views: tuple[PositionView, ...]
+
+
+@dataclass(frozen=True)
 class SourceInfo:
     label: str
     title: str
@@ -108,6 +116,7 @@ class EngineResult:
     sources: list[SourceInfo]
     groups: list[ClaimGroup] = field(default_factory=list)
     framings: list[Framing] = field(default_factory=list)
+    actors: list[ActorViews] = field(default_factory=list)
     published: dict[str, dt.date | None] = field(default_factory=dict)
 
     def of_kind(self, *kinds: Kind) -> list[ClaimGroup]:
@@ -177,7 +186,7 @@ def compare_articles(
         else:
             kind = Kind.CONSENSUS
         result.groups.append(ClaimGroup(members, tuple(group.links), kind, findings))
-    result.framings = _framings(labels, checked, resolver)
+    result.framings, result.actors = _framings(labels, checked, resolver)
     return result
 
 
@@ -310,7 +319,7 @@ def _contradiction_finding(a: Claim, b: Claim) -> Finding | None:
 
 def _framings(
     labels: Sequence[str], checked: Sequence[CheckedArticle], resolver: object
-) -> list[Framing]:
+) -> tuple[list[Framing], list[ActorViews]]:
     from .entities import EntityResolver
 
     assert isinstance(resolver, EntityResolver)
@@ -355,4 +364,5 @@ def _framings(
                 else "same actor and topic; no loaded wording difference"
             )
             framings.append(Framing(names[key], views[0].item.position.topic, views, rule, differs))
-    return framings
+    actors = [ActorViews(names[k], tuple(e[1] for e in by_actor[k])) for k in sorted(by_actor)]
+    return framings, actors

@@ -22,7 +22,7 @@ from .extraction import ChunkExtractor, Progress
 from .ingest import Article
 from .models import SCHEMA_VERSION, ArticleExtraction
 from .provider import ModelClient
-from .report import render_report
+from .report import ReportFormat, RunContext, render_report
 
 
 def extract_articles(
@@ -106,8 +106,10 @@ def report_from_extractions(
     *,
     near_threshold: float | None = None,
     aliases_path: Path | None = None,
+    context: RunContext | None = None,
+    fmt: ReportFormat = ReportFormat.MARKDOWN,
 ) -> str:
     """Check, compare and render: the deterministic half of the pipeline."""
     settings = CheckSettings() if near_threshold is None else CheckSettings(near_threshold)
     result = compare_articles(extractions, settings=settings, aliases=load_aliases(aliases_path))
-    return render_report(result)
+    return render_report(result, context, fmt)

@@ -1,257 +1,408 @@
-"""Render an ``EngineResult`` as Markdown. Same result, byte-identical report.
+"""Turn an ``EngineResult`` into a ``Report`` document, and render it.
 
-Every quote shown is the article's own text at the located span (not the model's
-copy), with the item id and character offsets a reader can check; a fuzzy (near)
-match says so with its similarity, and a speaker the checker could not find next to
-the quote is flagged. Every discrepancy names the rule that fired.
+Everything here is deterministic: ordering follows the engine's (input order of the
+sources, then the order claims were aligned), ids are content hashes from the checker,
+and the only clock reading is the optional ``generated_at``. Every quote is the
+article's own text at the located span, with its paragraph and character offsets.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
 
 from .alignment import Claim
-from .checking import AttributionCheck, CheckedFact, CheckedPosition
-from .engine import ClaimGroup, EngineResult, Framing, Kind, SourceInfo
+from .checking import AttributionCheck, CheckedArticle, CheckedFact, CheckedPosition
+from .document import (
+    REPORT_SCHEMA_VERSION,
+    ClaimEntry,
+    ConsensusItem,
+    Counts,
+    Discrepancy,
+    FindingEntry,
+    FramingCell,
+    FramingDifference,
+    FramingRow,
+    Location,
+    Quote,
+    Report,
+    RunInfo,
+    SetAsideFact,
+    SourceEntry,
+    SourceSummary,
+    UnsupportedClaim,
+    Usage,
+    ValueEntry,
+)
+from .engine import ClaimGroup, EngineResult, Kind, PositionView, SourceInfo
+from .errors import InputError
 from .evidence import Evidence, Grade
+from .lexicon import content_terms
+from .values import describe_value
 
-Emit = Callable[[str], None]
-
-
-def _count(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
-def _inline(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+#: Discrepancies are grouped by kind in this order: hard numbers first.
+KIND_ORDER = (Kind.NUMERIC, Kind.DATE, Kind.RANK, Kind.ATTRIBUTION, Kind.CONTRADICTION)
 
 
-def _marks(evidence: Evidence, attribution: AttributionCheck) -> str:
-    notes = []
-    if evidence.grade is Grade.NEAR:
-        notes.append(f"near match, {evidence.similarity:g}% similar")
-    if attribution is AttributionCheck.UNSUPPORTED:
-        notes.append("speaker not named near the quote")
-    return f" *({'; '.join(notes)})*" if notes else ""
+class ReportFormat(str, Enum):
+    MARKDOWN = "markdown"
+    JSON = "json"
 
 
-def _who(claim: Claim) -> str:
-    item = claim.item
+@dataclass(frozen=True)
+class RunContext:
+    """What the caller knows about the run that the extractions do not record."""
+
+    responses: str = "extraction files"
+    generated_at: str | None = None
+
+
+def tool_version() -> str:
+    try:
+        return version("summarizer")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without metadata
+        return "0.0.0+unknown"
+
+
+class _Paragraphs:
+    """Paragraph numbers of character offsets: blocks between blank lines, or lines."""
+
+    def __init__(self, text: str) -> None:
+        pattern = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
+        self.starts = [0] + [m.end() for m in re.finditer(pattern, text)]
+
+    def number(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
+class _Builder:
+    def __init__(self, result: EngineResult) -> None:
+        self.result = result
+        self.paragraphs = {s.label: _Paragraphs(s.checked.extraction.text) for s in result.sources}
+
+    def quote(
+        self, source: str, text: str, evidence: Evidence, attribution: AttributionCheck
+    ) -> Quote:
+        start, end = evidence.start or 0, evidence.end or 0
+        return Quote(
+            text=text,
+            location=Location(
+                source=source,
+                paragraph=self.paragraphs[source].number(start),
+                start=start,
+                end=end,
+            ),
+            match="near" if evidence.grade is Grade.NEAR else "verified",
+            similarity=evidence.similarity if evidence.grade is Grade.NEAR else None,
+            speaker_near_quote=attribution is not AttributionCheck.UNSUPPORTED,
+        )
+
+    def claim(self, claim: Claim) -> ClaimEntry:
+        item = claim.item
+        value = None
+        if claim.value is not None:
+            value = ValueEntry(
+                kind=claim.value.kind.value,
+                text=claim.value.text,
+                normalised=describe_value(claim.value, self.result.published.get(claim.source)),
+            )
+        return ClaimEntry(
+            id=item.item_id,
+            source=claim.source,
+            kind="position" if isinstance(item, CheckedPosition) else "fact",
+            statement=claim.statement,
+            speaker=_speaker(item),
+            hedged=isinstance(item, CheckedFact) and item.fact.hedged,
+            value=value,
+            quote=self.quote(claim.source, claim.quote, item.evidence, item.attribution),
+        )
+
+    def discrepancies(self) -> list[Discrepancy]:
+        groups = self.result.discrepancies
+        ordered = sorted(groups, key=lambda g: KIND_ORDER.index(g.kind))
+        out = []
+        for number, group in enumerate(ordered, start=1):
+            index = {c.index: c for c in group.claims}
+            reasons, score = _best_link(group)
+            out.append(
+                Discrepancy(
+                    id=f"D{number}",
+                    kind=group.kind.value,
+                    title=group.claims[0].statement,
+                    sources=list(group.sources),
+                    claims=[self.claim(c) for c in group.claims],
+                    findings=[
+                        FindingEntry(
+                            kind=f.kind.value,
+                            certain=f.certain,
+                            sources=[index[f.a].source, index[f.b].source],
+                            rule=f.rule,
+                        )
+                        for f in group.findings
+                    ],
+                    matched_because=reasons,
+                    match_score=score,
+                )
+            )
+        return out
+
+    def consensus(self) -> list[ConsensusItem]:
+        groups = self.result.of_kind(Kind.CONSENSUS)
+        # Widest agreement first; the engine's order breaks ties.
+        ranked = sorted(enumerate(groups), key=lambda p: (-len(p[1].sources), p[0]))
+        out = []
+        for number, (_, group) in enumerate(ranked, start=1):
+            reasons, score = _best_link(group)
+            out.append(
+                ConsensusItem(
+                    id=f"C{number}",
+                    title=group.claims[0].statement,
+                    sources=list(group.sources),
+                    claims=[self.claim(c) for c in group.claims],
+                    matched_because=reasons,
+                    match_score=score,
+                )
+            )
+        return out
+
+    def single(self) -> list[ClaimEntry]:
+        order = {s.label: i for i, s in enumerate(self.result.sources)}
+        claims = [c for g in self.result.of_kind(Kind.SINGLE) for c in g.claims]
+        claims.sort(key=lambda c: order[c.source])  # stable: engine order within a source
+        return [self.claim(c) for c in claims]
+
+    def framing(self) -> list[FramingRow]:
+        rows = []
+        for actor in self.result.actors:
+            cells = [self.framing_cell(v) for v in actor.views]
+            order = {s.label: i for i, s in enumerate(self.result.sources)}
+            cells.sort(key=lambda c: order[c.source])
+            rows.append(FramingRow(actor=actor.actor, cells=cells))
+        rows.sort(key=lambda r: (-len({c.source for c in r.cells}), r.actor.lower()))
+        return rows
+
+    def framing_cell(self, view: PositionView) -> FramingCell:
+        item = view.item
+        return FramingCell(
+            source=view.source,
+            stance=item.position.stance,
+            loaded=list(view.loaded),
+            claim_id=item.item_id,
+            quote=self.quote(view.source, view.quote, item.evidence, item.attribution),
+        )
+
+    def sources(self) -> list[SourceEntry]:
+        return [_source_entry(s) for s in self.result.sources]
+
+    def unsupported(self) -> list[UnsupportedClaim]:
+        out = []
+        for s in self.result.sources:
+            for item in s.checked.not_found:
+                if isinstance(item, CheckedFact):
+                    out.append(
+                        UnsupportedClaim(
+                            source=s.label,
+                            kind="fact",
+                            statement=item.fact.statement,
+                            model_quote=item.fact.quote,
+                        )
+                    )
+                else:
+                    out.append(
+                        UnsupportedClaim(
+                            source=s.label,
+                            kind="position",
+                            statement=f"{item.position.actor}: {item.position.stance}",
+                            model_quote=item.position.quote,
+                        )
+                    )
+        return out
+
+    def set_aside(self) -> list[SetAsideFact]:
+        out = []
+        for s in self.result.sources:
+            text = s.checked.extraction.text
+            for item in s.checked.set_aside:
+                located = text[item.evidence.start : item.evidence.end]
+                out.append(
+                    SetAsideFact(
+                        source=s.label,
+                        statement=item.fact.statement,
+                        reason=item.set_aside or "",
+                        quote=self.quote(s.label, located, item.evidence, item.attribution),
+                    )
+                )
+        return out
+
+
+def _speaker(item: CheckedFact | CheckedPosition) -> str:
     if isinstance(item, CheckedPosition):
-        return f"position of {item.position.actor}"
+        return item.position.actor
     a = item.fact.attribution
-    who = a.name or ("the article" if a.kind.value == "article" else a.kind.value.replace("_", " "))
-    return who + (", hedged" if item.fact.hedged else "")
+    if a.name:
+        return a.name
+    return "the article" if a.kind.value == "article" else a.kind.value.replace("_", " ")
 
 
-def _claim_line(claim: Claim, *, lead: bool = False) -> str:
-    item = claim.item
-    value = (
-        "" if claim.value is None else f" [{claim.value.kind.value}: {_inline(claim.value.text)}]"
-    )
-    head = f"{_inline(claim.statement)} " if lead else ""
-    return (
-        f"{head}({_who(claim)}){value}: \u201c{_inline(claim.quote)}\u201d "
-        f"[{item.item_id}, chars {item.evidence.start}-{item.evidence.end}]"
-        f"{_marks(item.evidence, item.attribution)}"
-    )
+def _model_name(model: str) -> str:
+    # llama-server reports the GGUF's path: the file name is the model, the rest is
+    # someone's home directory.
+    if model.startswith(("/", "~", "\\")) or re.match(r"[A-Za-z]:[\\/]", model):
+        return re.split(r"[\\/]", model)[-1]
+    return model
 
 
-def render_report(result: EngineResult) -> str:
-    out: list[str] = []
-    emit = out.append
-    n = len(result.sources)
-    models = sorted({s.model.rsplit("/", 1)[-1] for s in result.sources})
-    discrepancies = result.discrepancies
-    consensus = result.of_kind(Kind.CONSENSUS)
-    single = result.of_kind(Kind.SINGLE)
-    emit(f"# What {n} source{'s' if n != 1 else ''} report")
-    emit("")
-    framing = sum(f.differs for f in result.framings)
-    emit(
-        f"{_count(len(discrepancies), 'discrepancy', 'discrepancies')}, "
-        f"{_count(len(consensus), 'claim')} stated by two or more sources, "
-        f"{len(single)} by one source, {_count(framing, 'framing difference')}. Every quote "
-        "is the article's own text at the character offsets shown. Extracted by: "
-        f"{', '.join(models)}."
-    )
-    emit("")
-    _sources(result.sources, emit)
-    emit("## Discrepancies")
-    emit("")
-    if not discrepancies:
-        emit("None found.")
-        emit("")
-    for number, group in enumerate(discrepancies, start=1):
-        _group(group, number, emit, findings=True)
-    emit("## Consensus")
-    emit("")
-    if not consensus:
-        emit("No claim was matched across sources.")
-        emit("")
-    for number, group in enumerate(consensus, start=1):
-        _group(group, number, emit, findings=False)
-    emit("## Single-source claims")
-    emit("")
-    by_source: dict[str, list[Claim]] = {}
-    for group in single:
-        for claim in group.claims:
-            by_source.setdefault(claim.source, []).append(claim)
-    for source in result.sources:
-        claims = by_source.get(source.label, [])
-        if claims:
-            emit(f"### {source.label} ({len(claims)})")
-            emit("")
-            out.extend(f"- {_claim_line(c, lead=True)}" for c in claims)
-            emit("")
-    _framing(result.framings, emit)
-    _appendix(result, emit)
-    return "\n".join(out)
-
-
-def _sources(sources: list[SourceInfo], emit: Emit) -> None:
-    emit("## Sources")
-    emit("")
-    emit("| source | title | outlet | published | facts | positions |")
-    emit("| --- | --- | --- | --- | ---: | ---: |")
-    for s in sources:
-        title = s.title if len(s.title) <= 100 else s.title[:99].rstrip() + "\u2026"
-        emit(
-            f"| {s.label} | {_inline(title)} | {_inline(s.outlet or '-')} | "
-            f"{_inline(s.published or '-')} | {len(s.checked.facts)} | "
-            f"{len(s.checked.positions)} |"
-        )
-    emit("")
-    emit("The event, as each source puts it:")
-    emit("")
-    for s in sources:
-        emit(f"- **{s.label}**: {_inline(s.main_event or '(not stated)')}")
-    emit("")
-
-
-def _group(group: ClaimGroup, number: int, emit: Emit, *, findings: bool) -> None:
-    title = _inline(group.claims[0].statement)
-    label = f"{group.kind.value}: " if findings else ""
-    emit(f"### {number}. {label}{title}")
-    emit("")
-    emit(f"Sources: {', '.join(group.sources)}")
-    emit("")
-    for claim in group.claims:
-        emit(f"- **{claim.source}** {_claim_line(claim)}")
-    if findings:
-        emit("")
-        index = {c.index: c for c in group.claims}
-        for f in group.findings:
-            certainty = "" if f.certain else " (possible)"
-            emit(
-                f"- Rule{certainty}: {f.kind.value} between {index[f.a].source} and "
-                f"{index[f.b].source}: {_inline(f.rule)}"
-            )
+def _best_link(group: ClaimGroup) -> tuple[list[str], float]:
     best = max(group.links, key=lambda link: link.score, default=None)
-    if best is not None:
-        emit("")
-        emit(f"Matched because: {_inline('; '.join(best.reasons))} (score {best.score:g}).")
-    emit("")
+    return (list(best.reasons), best.score) if best is not None else ([], 0.0)
 
 
-def _framing(framings: list[Framing], emit: Emit) -> None:
-    emit("## Framing")
-    emit("")
-    differing = [f for f in framings if f.differs]
-    if not differing:
-        emit("No difference in loaded wording between sources on the same actor and topic.")
-        emit("")
-    for framing in differing:
-        emit(f"### {_inline(framing.actor)}: {_inline(framing.topic)}")
-        emit("")
-        for view in framing.views:
-            p = view.item.position
-            loaded = f" [loaded: {', '.join(view.loaded)}]" if view.loaded else ""
-            quote = _inline(view.quote)
-            emit(
-                f"- **{view.source}**: {_inline(p.stance)}{loaded}: \u201c{quote}\u201d "
-                f"[{view.item.item_id}]"
-            )
-        emit("")
-        emit(f"Rule: {_inline(framing.rule)}.")
-        emit("")
-    same = [f for f in framings if not f.differs]
-    if same:
-        emit(
-            "Same actor and topic in several sources, with no loaded-wording difference: "
-            + "; ".join(
-                f"{_inline(f.actor)} on {_inline(f.topic)} "
-                f"({', '.join(dict.fromkeys(v.source for v in f.views))})"
-                for f in same
-            )
-            + "."
-        )
-        emit("")
+def _claims_checked(c: CheckedArticle) -> tuple[int, int, int]:
+    kept: list[CheckedFact | CheckedPosition] = [*c.facts, *c.positions]
+    verified = sum(1 for x in kept if x.evidence.grade is Grade.VERIFIED)
+    near = sum(1 for x in kept if x.evidence.grade is Grade.NEAR)
+    return verified, near, len(kept) + len(c.not_found)
 
 
-def _appendix(result: EngineResult, emit: Emit) -> None:
-    emit("## Appendix A: evidence, per source")
-    emit("")
-    emit("| source | facts extracted | verified | near | not found | set aside | merged | kept |")
-    emit("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for s in result.sources:
-        c = s.checked
-        not_found = sum(1 for x in c.not_found if isinstance(x, CheckedFact))
-        emit(
-            f"| {s.label} | {c.extracted_facts} | {c.count(Grade.VERIFIED)} | "
-            f"{c.count(Grade.NEAR)} | {not_found} | {len(c.set_aside)} | {c.duplicates} | "
-            f"{len(c.facts)} |"
-        )
-    emit("")
-    missing = sum(len(s.checked.not_found) for s in result.sources)
-    emit(f"## Appendix B: claims the model made that the article does not contain ({missing})")
-    emit("")
-    if not missing:
-        emit("None: every quote was found in its article.")
-        emit("")
-    for s in result.sources:
-        if not s.checked.not_found:
-            continue
-        emit(f"### {s.label} ({len(s.checked.not_found)})")
-        emit("")
-        for item in s.checked.not_found:
-            if isinstance(item, CheckedFact):
-                emit(
-                    f"- fact: {_inline(item.fact.statement)}: model's quote "
-                    f"\u201c{_inline(item.fact.quote)}\u201d"
-                )
-            else:
-                emit(
-                    f"- position of {_inline(item.position.actor)}: "
-                    f"{_inline(item.position.stance)}: model's quote "
-                    f"\u201c{_inline(item.position.quote)}\u201d"
-                )
-        emit("")
-    aside = sum(len(s.checked.set_aside) for s in result.sources)
-    emit(f"## Appendix C: set aside as not about the event ({aside})")
-    emit("")
-    if not aside:
-        emit("Nothing was set aside.")
-    for s in result.sources:
-        text = s.checked.extraction.text
-        for item in s.checked.set_aside:
-            located = text[item.evidence.start : item.evidence.end]
-            emit(
-                f"- {s.label}: {_inline(item.fact.statement)} ({item.set_aside}): "
-                f"\u201c{_inline(located)}\u201d"
-            )
-    emit("")
-    emit("## How this report was made")
-    emit("")
-    emit(
-        "A language model extracted facts and positions from each article; everything after "
-        "that is deterministic. Each quote is located in its article; items whose quote is "
-        "not there, that sit in page chrome or a block of other stories, or that the model "
-        "marked off-topic are kept out and listed above; duplicates are merged. Names are "
-        "resolved across articles (aliases, titles, transliteration, surnames, roles); values "
-        "become intervals or partial dates; claims are aligned on shared words, concepts, "
-        "entities, quoted wording and value types; a group is a discrepancy when values "
-        "cannot both hold, the same words are put in different mouths, or one source negates "
-        "or reverses what another asserts."
+def _source_entry(s: SourceInfo) -> SourceEntry:
+    c = s.checked
+    verified, near, total = _claims_checked(c)
+    return SourceEntry(
+        label=s.label,
+        title=s.title,
+        outlet=s.outlet,
+        published=s.published,
+        words=len(c.extraction.text.split()),
+        claims_total=total,
+        claims_verified=verified,
+        claims_near=near,
+        claims_not_found=len(c.not_found),
+        set_aside=len(c.set_aside),
+        merged=c.duplicates + c.duplicate_positions,
+        event=s.main_event,
     )
-    emit("")
+
+
+def _event_line(sources: Sequence[SourceInfo]) -> tuple[str | None, str | None]:
+    """The main-event sentence that shares most words with the others (a medoid)."""
+    stated = [(s.label, s.main_event) for s in sources if s.main_event]
+    if not stated:
+        return None, None
+    terms = [content_terms(event) for _, event in stated]
+
+    def centrality(i: int) -> float:
+        return sum(
+            len(terms[i] & terms[j]) / max(1, len(terms[i] | terms[j]))
+            for j in range(len(terms))
+            if j != i
+        )
+
+    best = max(range(len(stated)), key=lambda i: (centrality(i), -i))
+    return stated[best][1], stated[best][0]
+
+
+def _usage(result: EngineResult) -> Usage:
+    chunks = [ch for s in result.sources for ch in s.checked.extraction.chunks]
+    reported = [ch.usage for ch in chunks if ch.usage]
+    return Usage(
+        calls=len(chunks),
+        prompt_tokens=sum(u.get("prompt_tokens", 0) for u in reported) if reported else None,
+        completion_tokens=(
+            sum(u.get("completion_tokens", 0) for u in reported) if reported else None
+        ),
+    )
+
+
+def _summaries(
+    sources: list[SourceEntry],
+    discrepancies: list[Discrepancy],
+    consensus: list[ConsensusItem],
+    single: list[ClaimEntry],
+    framing: list[FramingRow],
+) -> list[SourceSummary]:
+    return [
+        SourceSummary(
+            source=s.label,
+            event=s.event,
+            discrepancies=[d.id for d in discrepancies if s.label in d.sources],
+            consensus=sum(1 for c in consensus if s.label in c.sources),
+            single=sum(1 for c in single if c.source == s.label),
+            actors=[r.actor for r in framing if any(c.source == s.label for c in r.cells)],
+        )
+        for s in sources
+    ]
+
+
+def build_report(result: EngineResult, context: RunContext | None = None) -> Report:
+    context = context or RunContext()
+    b = _Builder(result)
+    sources = b.sources()
+    discrepancies = b.discrepancies()
+    consensus = b.consensus()
+    single = b.single()
+    framing = b.framing()
+    differences = [
+        FramingDifference(
+            actor=f.actor,
+            topic=f.topic,
+            sources=list(dict.fromkeys(v.source for v in f.views)),
+            rule=f.rule,
+            cells=[b.framing_cell(v) for v in f.views],
+        )
+        for f in result.framings
+        if f.differs
+    ]
+    unsupported = b.unsupported()
+    event, event_source = _event_line(result.sources)
+    n = len(result.sources)
+    return Report(
+        schema_version=REPORT_SCHEMA_VERSION,
+        title=f"What {n} source{'s' if n != 1 else ''} report",
+        event=event,
+        event_source=event_source,
+        counts=Counts(
+            sources=n,
+            discrepancies=len(discrepancies),
+            consensus=len(consensus),
+            single=len(single),
+            framing_differences=len(differences),
+            unsupported=len(unsupported),
+        ),
+        sources=sources,
+        discrepancies=discrepancies,
+        consensus=consensus,
+        single_source=single,
+        framing=framing,
+        framing_differences=differences,
+        summaries=_summaries(sources, discrepancies, consensus, single, framing),
+        unsupported=unsupported,
+        set_aside=b.set_aside(),
+        run=RunInfo(
+            tool_version=tool_version(),
+            providers=sorted({s.checked.extraction.provider for s in result.sources}),
+            models=sorted({_model_name(s.model) for s in result.sources}),
+            responses=context.responses,
+            usage=_usage(result),
+            generated_at=context.generated_at,
+        ),
+    )
+
+
+def render_report(
+    result: EngineResult,
+    context: RunContext | None = None,
+    fmt: ReportFormat = ReportFormat.MARKDOWN,
+) -> str:
+    """The report as Markdown (default) or JSON text; same input, same bytes."""
+    report = build_report(result, context)
+    if fmt is ReportFormat.JSON:
+        return report.model_dump_json(indent=2) + "\n"
+    if fmt is ReportFormat.MARKDOWN:
+        from .markdown import render_markdown
+
+        return render_markdown(report)
+    raise InputError(f"Unknown report format {fmt!r}: use markdown or json")  # pragma: no cover

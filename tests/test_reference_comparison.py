@@ -161,5 +161,10 @@ def test_compare_command_renders_the_reference_report() -> None:
     first, second = runner.invoke(app, args), runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     assert first.stdout == second.stdout
-    for heading in ("## Discrepancies", "## Consensus", "## Single-source claims", "## Framing"):
+    for heading in (
+        "## Discrepancies (5)",
+        "## Consensus",
+        "## Reported by one source only",
+        "## Positions and framing",
+    ):
         assert heading in first.stdout
