@@ -7,7 +7,7 @@ article or model text (no Markdown escaping): escaping belongs to the Markdown r
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -202,7 +202,7 @@ class Report(_Doc):
     run: RunInfo
 
 
-def report_schema() -> dict[str, object]:
+def report_schema() -> dict[str, Any]:
     schema = Report.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema

@@ -256,9 +256,16 @@ def article_schema() -> dict[str, Any]:
     return ArticleExtraction.model_json_schema()
 
 
+def _report_schema() -> dict[str, Any]:
+    from .document import report_schema  # the report's models live with the report
+
+    return report_schema()
+
+
 SCHEMA_FILES: dict[str, Callable[[], dict[str, Any]]] = {
     "chunk-extraction.schema.json": response_schema,
     "article-extraction.schema.json": article_schema,
+    "report.schema.json": _report_schema,
 }
 
 

@@ -72,7 +72,9 @@ class _Paragraphs:
     """Paragraph numbers of character offsets: blocks between blank lines, or lines."""
 
     def __init__(self, text: str) -> None:
-        pattern = r"\n[ \t]*\n\s*" if re.search(r"\n[ \t]*\n", text) else r"\n\s*"
+        # Blank lines at the very end do not make a text "paragraphed".
+        paragraphed = re.search(r"\n[ \t]*\n", text.strip())
+        pattern = r"\n[ \t]*\n\s*" if paragraphed else r"\n\s*"
         self.starts = [0] + [m.end() for m in re.finditer(pattern, text)]
 
     def number(self, offset: int) -> int:

@@ -94,3 +94,11 @@ def valid_extraction(quote: str = "Scholz and Putin agreed to remain in contact"
         ],
         "positions": [],
     }
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        help="Rewrite tests/golden/* from the current code; review `git diff tests/golden`.",
+    )
