@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .document import ClaimEntry, FramingRow, Quote, Report, SourceEntry
+from .document import ClaimEntry, Discrepancy, FramingRow, Quote, Report, SourceEntry
 
 # Markdown-significant ASCII punctuation that can start markup anywhere in a line:
 # emphasis, code, links and images (an unopened "]" is inert), HTML and autolinks,
@@ -25,6 +25,7 @@ _INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2
 QUOTE_CHARS = 320  # a quote longer than this is clipped on screen (offsets give the rest)
 CELL_CHARS = 120  # statements and stances in tables
 TITLE_CHARS = 160
+GLANCE_CHARS = 90
 STANCE_CHARS = 70  # a framing-matrix cell shows two stances at most
 
 
@@ -100,11 +101,35 @@ def _head(r: Report, out: list[str]) -> None:
         f"{_count(c.framing_differences, 'framing difference')} \u00b7 "
         f"{_count(c.unsupported, 'model claim')} not in the articles (Appendix A)",
         "",
-        "Every quote is the article's own text; `\u00b6` is its paragraph and `chars` its "
-        "character offsets in the article, so each line can be checked. Extracted by: "
+    ]
+    if r.discrepancies:
+        out += ["Where the sources disagree:", ""]
+        out += [f"- {_glance(d)}" for d in r.discrepancies]
+        out.append("")
+    out += [
+        "Every quote is the article's own text, located by paragraph (\u00b6) and character "
+        "offsets, so each line can be checked. Extracted by: "
         f"{escape(', '.join(r.run.models))}.",
         "",
     ]
+
+
+def _glance(d: Discrepancy) -> str:
+    """One line: what clashes, and each side of it (only the sources a rule compared)."""
+    involved = {s for f in d.findings for s in f.sources}
+    claims = [c for c in d.claims if c.source in involved]
+    if d.kind == "attribution conflict":
+        sides = [f"{escape(c.source)}: {escape(c.speaker)}" for c in claims]
+    elif d.kind == "contradiction" or not all(c.value for c in claims):
+        sides = [escape(" vs ".join(f.sources)) for f in d.findings]
+    else:
+        sides = [
+            f"{escape(c.source)} \u201c{escape(c.value.text)}\u201d" for c in claims if c.value
+        ]
+    return (
+        f"**{d.id}** {escape(d.kind)}: {escape(d.title, GLANCE_CHARS)} "
+        f"({'; '.join(dict.fromkeys(sides))})"
+    )
 
 
 def _claims_cell(s: SourceEntry) -> str:
@@ -115,7 +140,7 @@ def _claims_cell(s: SourceEntry) -> str:
 def _sources(sources: list[SourceEntry], out: list[str]) -> None:
     out += ["## Sources", ""]
     out += _table(
-        ["source", "outlet", "date", "words", "quotes verified/claims", "title"],
+        ["source", "outlet", "date", "words", "verified / claims", "title"],
         (
             [
                 f"**{escape(s.label)}**",
@@ -223,7 +248,7 @@ def _cell(row: FramingRow, source: str) -> str:
         shown.append(f"+{len(cells) - 2} more")
     loaded = sorted({w for c in cells for w in c.loaded})
     marks = f" \u00b7 **loaded:** {escape(', '.join(loaded))}" if loaded else ""
-    return "; ".join(shown) + marks
+    return " \u2022 ".join(shown) + marks
 
 
 def _framing(r: Report, out: list[str]) -> None:
@@ -237,10 +262,20 @@ def _framing(r: Report, out: list[str]) -> None:
         "the quote, and the claim id (its quote is shown with the claim above).",
         "",
     ]
-    out += _table(
-        ["actor", *(escape(label) for label in labels)],
-        ([f"**{escape(row.actor)}**", *(_cell(row, s) for s in labels)] for row in r.framing),
-    )
+    shared = [row for row in r.framing if len({c.source for c in row.cells}) > 1]
+    alone = [row for row in r.framing if len({c.source for c in row.cells}) == 1]
+    if shared:
+        out += _table(
+            ["actor", *(escape(label) for label in labels)],
+            ([f"**{escape(row.actor)}**", *(_cell(row, s) for s in labels)] for row in shared),
+        )
+    if alone:
+        out += ["Actors whose positions only one source reports:", ""]
+        for row in alone:
+            out.append(
+                f"- **{escape(row.actor)}** ({escape(row.cells[0].source)}): {_cell(row, row.cells[0].source)}"
+            )
+        out.append("")
     if r.framing_differences:
         out += ["Loaded wording differs between sources on the same actor and topic:", ""]
         for f in r.framing_differences:

@@ -134,7 +134,10 @@ class _Builder:
                 Discrepancy(
                     id=f"D{number}",
                     kind=group.kind.value,
-                    title=group.claims[0].statement,
+                    # Titled by a claim the first rule compared, not a bystander in the group.
+                    title=index[group.findings[0].a].statement
+                    if group.findings
+                    else group.claims[0].statement,
                     sources=list(group.sources),
                     claims=[self.claim(c) for c in group.claims],
                     findings=[
