@@ -272,9 +272,8 @@ def _framing(r: Report, out: list[str]) -> None:
     if alone:
         out += ["Actors whose positions only one source reports:", ""]
         for row in alone:
-            out.append(
-                f"- **{escape(row.actor)}** ({escape(row.cells[0].source)}): {_cell(row, row.cells[0].source)}"
-            )
+            source = row.cells[0].source
+            out.append(f"- **{escape(row.actor)}** ({escape(source)}): {_cell(row, source)}")
         out.append("")
     if r.framing_differences:
         out += ["Loaded wording differs between sources on the same actor and topic:", ""]
