@@ -31,7 +31,8 @@ from .errors import (
 from .ingest import Article, load_articles
 from .models import ArticleExtraction, ChunkExtraction
 from .pipeline import extract_articles, load_extractions, report_from_extractions
-from .report import render_report
+from .document import Report
+from .report import ReportFormat, RunContext, build_report, render_report
 
 try:
     __version__ = version("summarizer")
@@ -55,8 +56,12 @@ __all__ = [
     "Profile",
     "ProviderError",
     "RecordMode",
+    "Report",
+    "ReportFormat",
+    "RunContext",
     "SummarizerError",
     "__version__",
+    "build_report",
     "compare_articles",
     "extract_articles",
     "load_articles",
