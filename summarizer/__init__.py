@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from .cassette import RecordMode
 from .config import Config, Profile, load_config
+from .document import Report
 from .engine import EngineResult, Kind, compare_articles
 from .errors import (
     CassetteError,
@@ -31,7 +32,6 @@ from .errors import (
 from .ingest import Article, load_articles
 from .models import ArticleExtraction, ChunkExtraction
 from .pipeline import extract_articles, load_extractions, report_from_extractions
-from .document import Report
 from .report import ReportFormat, RunContext, build_report, render_report
 
 try:
