@@ -132,32 +132,30 @@ def _glance(d: Discrepancy) -> str:
     )
 
 
-def _claims_cell(s: SourceEntry) -> str:
-    near = f" (+{s.claims_near} near)" if s.claims_near else ""
-    return f"{s.claims_verified}/{s.claims_total}{near}"
-
-
 def _sources(sources: list[SourceEntry], out: list[str]) -> None:
     out += ["## Sources", ""]
     out += _table(
-        ["source", "outlet", "date", "words", "verified / claims", "title"],
+        ["source", "outlet", "date", "words", "claims", "verified", "near", "title"],
         (
             [
                 f"**{escape(s.label)}**",
                 escape(s.outlet or "\u2013"),
                 escape(s.published or "\u2013"),
                 f"{s.words:,}",
-                _claims_cell(s),
+                str(s.claims_total),
+                str(s.claims_verified),
+                str(s.claims_near),
                 escape(s.title, TITLE_CHARS),
             ]
             for s in sources
         ),
-        right=(3, 4),
+        right=(3, 4, 5, 6),
     )
     out += [
         "Outlet and date are shown only when the page's metadata or the article's text bears "
-        "them out. *Verified*: the quote is in the article verbatim (up to typography); "
-        "*near*: a fuzzy match, flagged where it is used.",
+        "them out. Of each source's claims (facts and positions the model extracted), "
+        "*verified* quotes are in the article verbatim (up to typography), *near* ones are "
+        "fuzzy matches, flagged where they are used; the rest are in Appendix A.",
         "",
     ]
 
