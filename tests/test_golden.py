@@ -52,3 +52,13 @@ def test_report_matches_golden_file(
             f"{name} differs from tests/golden/{name}; if intended, run "
             f"`pytest tests/test_golden.py --update-goldens` and review the diff:\n{shown}"
         )
+
+
+def test_readme_excerpt_is_the_real_quickstart_output() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("```markdown\n", 1)[1].split("\n```", 1)[0]
+    golden = (GOLDEN / "cassette.md").read_text(encoding="utf-8").splitlines()
+    shown = [line for line in excerpt.splitlines() if line not in ("", "...")]
+    assert len(shown) >= 10
+    missing = [line for line in shown if line not in golden]
+    assert not missing, f"README excerpt lines not in tests/golden/cassette.md: {missing}"
