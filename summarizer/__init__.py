@@ -12,12 +12,9 @@ Library use::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from .cassette import RecordMode
-from .config import Config, Profile, load_config
-from .document import Report
-from .engine import EngineResult, Kind, compare_articles
 from .errors import (
     CassetteError,
     CassetteMissError,
@@ -29,15 +26,60 @@ from .errors import (
     ProviderError,
     SummarizerError,
 )
-from .ingest import Article, load_articles
-from .models import ArticleExtraction, ChunkExtraction
-from .pipeline import extract_articles, load_extractions, report_from_extractions
-from .report import ReportFormat, RunContext, build_report, render_report
 
-try:
-    __version__ = version("summarizer")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+if TYPE_CHECKING:
+    from .config import Config, Profile, load_config
+    from .document import Report
+    from .engine import EngineResult, Kind, compare_articles
+    from .ingest import Article, load_articles
+    from .models import ArticleExtraction, ChunkExtraction
+    from .pipeline import extract_articles, load_extractions, report_from_extractions
+    from .record_mode import RecordMode
+    from .report import RunContext, build_report, render_report
+    from .report_format import ReportFormat
+
+    __version__: str
+
+# Names are imported on first use (PEP 562), so 'import summarizer.cli' for --help does
+# not load the engine, pydantic models or the openai SDK it does not need.
+_LAZY = {
+    "Article": "ingest",
+    "ArticleExtraction": "models",
+    "ChunkExtraction": "models",
+    "Config": "config",
+    "EngineResult": "engine",
+    "Kind": "engine",
+    "Profile": "config",
+    "RecordMode": "record_mode",
+    "compare_articles": "engine",
+    "extract_articles": "pipeline",
+    "load_articles": "ingest",
+    "load_config": "config",
+    "load_extractions": "pipeline",
+    "render_report": "report",
+    "build_report": "report",
+    "RunContext": "report",
+    "Report": "document",
+    "ReportFormat": "report_format",
+    "report_from_extractions": "pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value: Any = version("summarizer")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            value = "0.0.0+unknown"
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Article",

@@ -26,34 +26,17 @@ import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import httpx2
 
 from .errors import CassetteError, CassetteMissError
+from .record_mode import RecordMode as RecordMode  # re-exported: its old home
 
 CASSETTE_FORMAT = "summarizer-cassette"
 CASSETTE_VERSION = 1
 REDACTED = "<redacted>"
-
-
-class RecordMode(str, Enum):
-    """none: replay only, a miss is an error; new: replay hits, record misses;
-    all: call the model for every request and rewrite the cassette."""
-
-    NONE = "none"
-    NEW = "new"
-    ALL = "all"
-
-    @classmethod
-    def parse(cls, value: str) -> RecordMode:
-        try:
-            return cls(value)
-        except ValueError:
-            valid = ", ".join(m.value for m in cls)
-            raise CassetteError(f"Unknown record mode {value!r}: use one of {valid}") from None
 
 
 def canonical_json(value: Any) -> str:

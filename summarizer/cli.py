@@ -2,6 +2,11 @@
 
 This is the only place that turns a ``SummarizerError`` into ``Error: ...`` on stderr
 and exit code 1. Usage errors (unknown option, bad --record-mode) exit 2, from typer.
+
+Start-up matters (``python -m bench --only latency``): what a command needs is imported
+inside it, so ``--help`` and ``compare`` never load the openai SDK, its HTTP stack or
+tiktoken, and help is plain click text rather than typer's rich rendering (importing
+rich cost more than all of the help's own work).
 """
 
 from __future__ import annotations
@@ -11,30 +16,25 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Optional, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Optional, ParamSpec, TypeVar
 
 import typer
 
-from . import __version__
-from .cassette import RecordMode
 from .chunking import DEFAULT_CHUNK_TOKENS
 from .config import load_config
 from .errors import InvalidOutputError, SummarizerError
 from .evidence import DEFAULT_NEAR_THRESHOLD
-from .extraction import default_checkpoint_dir
-from .ingest import load_articles
-from .models import ArticleExtraction
-from .pipeline import (
-    extract_articles,
-    load_extractions,
-    report_from_extractions,
-    write_extraction,
-)
-from .report import ReportFormat, RunContext
+from .record_mode import RecordMode
+from .report_format import ReportFormat
+
+if TYPE_CHECKING:
+    from .models import ArticleExtraction
+    from .report import RunContext
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    rich_markup_mode=None,
     help="Compare news articles about one event: what sources agree on, what only one "
     "reports, and how each frames it, every claim backed by a verbatim quote.",
 )
@@ -98,6 +98,8 @@ AliasesOpt = Annotated[
 
 def _version(value: bool) -> None:
     if value:
+        from . import __version__
+
         typer.echo(f"summarizer {__version__}")
         raise typer.Exit()
 
@@ -140,6 +142,8 @@ def _progress(quiet: bool) -> Callable[[str], None] | None:
 
 
 def _context(responses: str, timestamp: bool) -> RunContext:
+    from .report import RunContext
+
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
     return RunContext(responses=responses, generated_at=now)
 
@@ -165,6 +169,10 @@ def _run_extraction(
     quiet: bool,
     out_dir: Path | None = None,
 ) -> list[ArticleExtraction]:
+    from .extraction import default_checkpoint_dir
+    from .ingest import load_articles
+    from .pipeline import extract_articles, write_extraction
+
     profile = load_config(config).resolve(provider, model)
     articles = load_articles(paths)
 
@@ -208,6 +216,8 @@ def report(
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest, extract, compare: print a Markdown (or JSON) report of the articles."""
+    from .pipeline import report_from_extractions
+
     extractions = _run_extraction(
         paths,
         provider,
@@ -278,6 +288,8 @@ def compare(
     aliases: AliasesOpt = None,
 ) -> None:
     """Build the report from extraction files alone: no model, no network."""
+    from .pipeline import load_extractions, report_from_extractions
+
     text = report_from_extractions(
         load_extractions(files),
         near_threshold=near_threshold,

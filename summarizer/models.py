@@ -221,34 +221,75 @@ class ArticleExtraction(_Strict):
 
 
 def response_schema() -> dict[str, Any]:
-    """The JSON Schema of ``ChunkExtraction`` sent to the model (strict subset)."""
+    """The JSON Schema of ``ChunkExtraction`` sent to the model (strict subset).
+
+    It carries structure only, no descriptions: the descriptions are already in the
+    prompt as the field guide (``render_field_guide``), and OpenAI bills the schema as
+    input tokens on every call, so sending them twice cost about 960 of the schema's
+    2,000 tokens per call (``python -m bench --only tokens``).
+    """
     full = ChunkExtraction.model_json_schema()
-    schema: dict[str, Any] = _strict_subset(full, full.get("$defs", {}))
+    defs = full.get("$defs", {})
+    schema: dict[str, Any] = _strict_subset(full, defs)
+    used = _referenced_defs(schema)
+    kept = {name: sub for name, sub in schema.get("$defs", {}).items() if name in used}
+    if kept:
+        schema["$defs"] = kept
+    else:
+        schema.pop("$defs", None)
     return schema
+
+
+_ANNOTATIONS = ("title", "description", "minLength")
 
 
 def _strict_subset(node: Any, defs: dict[str, Any]) -> Any:
     # Pydantic already emits required + additionalProperties:false (extra="forbid").
-    # Titles are noise for the grammar; OpenAI's strict mode rejects minLength (pydantic
-    # still enforces it after the call) and a $ref with siblings such as a description,
-    # so such a $ref is inlined, as the openai SDK's own helper does.
+    # Titles and descriptions are annotations (the prompt carries the descriptions);
+    # OpenAI's strict mode rejects minLength (pydantic still enforces it after the
+    # call) and a $ref with siblings, so such a $ref is inlined, as the openai SDK's own
+    # helper does. An annotation is dropped only where it is a keyword, never a property
+    # that happens to be named "title" (a property's schema is a dict).
     if isinstance(node, list):
         return [_strict_subset(v, defs) for v in node]
     if not isinstance(node, dict):
         return node
+    node = {k: v for k, v in node.items() if not (k in _ANNOTATIONS and not isinstance(v, dict))}
     if "$ref" in node and len(node) > 1:
         target = defs[node["$ref"].rsplit("/", 1)[-1]]
         merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
         return _strict_subset(merged, defs)
     out = {}
     for key, value in node.items():
-        if key in ("title", "minLength") and not isinstance(value, dict):
-            continue  # an annotation, not a property that happens to be named "title"
         if key in ("properties", "$defs"):
             out[key] = {name: _strict_subset(sub, defs) for name, sub in value.items()}
         else:
             out[key] = _strict_subset(value, defs)
     return out
+
+
+def _referenced_defs(schema: dict[str, Any]) -> set[str]:
+    """Names of the ``$defs`` reachable from the schema's root (not from $defs alone)."""
+    defs = schema.get("$defs", {})
+    seen: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for v in node:
+                walk(v)
+        elif isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                name = ref.rsplit("/", 1)[-1]
+                if name not in seen:
+                    seen.add(name)
+                    walk(defs.get(name))
+            for key, value in node.items():
+                if key != "$defs":
+                    walk(value)
+
+    walk(schema)
+    return seen
 
 
 def article_schema() -> dict[str, Any]:

@@ -8,21 +8,27 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pydantic
 
-from .cassette import Cassette, RecordMode
 from .checking import CheckSettings
 from .chunking import DEFAULT_CHUNK_TOKENS
-from .config import Profile
 from .engine import compare_articles
 from .entities import load_aliases
 from .errors import InputError
-from .extraction import ChunkExtractor, Progress
-from .ingest import Article
 from .models import SCHEMA_VERSION, ArticleExtraction
-from .provider import ModelClient
-from .report import ReportFormat, RunContext, render_report
+from .record_mode import RecordMode
+from .report import RunContext, render_report
+from .report_format import ReportFormat
+
+if TYPE_CHECKING:
+    from .config import Profile
+    from .extraction import Progress
+    from .ingest import Article
+
+# The openai SDK and its HTTP stack are imported in extract_articles, their only user,
+# so 'summarizer compare' never loads them.
 
 
 def extract_articles(
@@ -42,6 +48,10 @@ def extract_articles(
     which is saved after every call. Without one, accepted chunks go to
     ``checkpoint_dir`` so an interrupted run resumes where it stopped.
     """
+    from .cassette import Cassette
+    from .extraction import ChunkExtractor
+    from .provider import ModelClient
+
     cassette = None
     if cassette_path is not None:
         cassette = Cassette.load(cassette_path, must_exist=record_mode is RecordMode.NONE)

@@ -12,7 +12,6 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
 from importlib.metadata import PackageNotFoundError, version
 
 from .alignment import Claim
@@ -42,15 +41,11 @@ from .engine import ClaimGroup, EngineResult, Kind, PositionView, SourceInfo
 from .errors import InputError
 from .evidence import Evidence, Grade
 from .lexicon import content_terms
+from .report_format import ReportFormat
 from .values import describe_value
 
 #: Discrepancies are grouped by kind in this order: hard numbers first.
 KIND_ORDER = (Kind.NUMERIC, Kind.DATE, Kind.RANK, Kind.ATTRIBUTION, Kind.CONTRADICTION)
-
-
-class ReportFormat(str, Enum):
-    MARKDOWN = "markdown"
-    JSON = "json"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,12 @@ import os
 import tempfile
 from importlib import resources
 from pathlib import Path
-
-import tiktoken
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    import tiktoken
 
 DEFAULT_ENCODING = "o200k_base"
 
@@ -69,6 +71,8 @@ def get_encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
         raise ConfigError(f"Unknown encoding {name!r}: use one of {', '.join(sorted(_SOURCES))}")
     cache_dir = _cache_dir()
     _prime_cache(name, cache_dir)
+    import tiktoken  # imported on first use: the command line's --help never needs it
+
     previous = os.environ.get("TIKTOKEN_CACHE_DIR")
     os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
     try:

@@ -89,8 +89,7 @@ def test_walker_sees_every_model() -> None:
     expected = {"#"} | {
         f"#/$defs/{name}" for name in ("ArticleInfo", "Attribution", "Fact", "Position", "Value")
     }
-    # A $ref carrying a description is inlined (OpenAI strict mode rejects siblings of $ref).
-    expected |= {"#/properties/article", "#/$defs/Fact/properties/attribution"}
+    # Without descriptions no $ref has siblings, so nothing needs inlining.
     assert objects == expected
 
 
@@ -141,13 +140,20 @@ def test_property_named_title_survives() -> None:
     assert "title" in info["required"]
     title = info["properties"]["title"]
     assert {s.get("type") for s in title["anyOf"]} == {"string", "null"}
-    assert "headline" in title["description"]
 
 
-def test_descriptions_survive_the_strict_subset() -> None:
-    schema = response_schema()
-    quote = schema["$defs"]["Fact"]["properties"]["quote"]
-    assert "character for character" in quote["description"]
+def test_wire_schema_carries_no_descriptions_the_prompt_has_them() -> None:
+    # The field guide in the system prompt carries every description; sending them again
+    # in response_format doubled what OpenAI bills for the schema on every call.
+    for where, schema in _schemas(response_schema()):
+        assert "description" not in schema, f"{where} still has a description"
+    assert "character for character" in render_field_guide()
+
+
+def test_every_def_is_referenced() -> None:
+    text = json.dumps(response_schema())
+    for name in response_schema()["$defs"]:
+        assert f'"#/$defs/{name}"' in text, f"$defs/{name} is never used"
 
 
 def test_response_schema_is_fresh_each_call() -> None:
@@ -203,7 +209,7 @@ def _leaf_fields(
             target = _resolve(target["items"], root)
         inner = _object_behind(target, root)
         if inner is None:
-            yield path, prop["description"]
+            yield path, prop.get("description", "")
         else:
             yield from _leaf_fields(inner, root, f"{path}.")
 
@@ -228,8 +234,11 @@ def test_leaf_walker_finds_known_fields() -> None:
 def test_field_guide_mentions_every_leaf_with_its_description() -> None:
     guide = render_field_guide()
     lines = guide.splitlines()
-    schema = response_schema()
-    leaves = list(_leaf_fields(schema, schema))
+    # Descriptions come from the models' full schema; the wire schema has the same leaves.
+    full = ChunkExtraction.model_json_schema()
+    leaves = list(_leaf_fields(full, full))
+    wire = response_schema()
+    assert [path for path, _ in leaves] == [path for path, _ in _leaf_fields(wire, wire)]
     # ArticleInfo 4 + Fact 5 own + Value 8 + Attribution 2 + Position 5.
     assert len(leaves) == 24
     for path, description in leaves:
