@@ -6,29 +6,33 @@ and exit code 1. Usage errors (unknown option, bad --record-mode) exit 2, from t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional, ParamSpec, TypeVar
 
 import typer
 
 from . import __version__
+from .cache import ResponseCache, default_cache_dir
 from .cassette import RecordMode
 from .chunking import DEFAULT_CHUNK_TOKENS
 from .config import load_config
 from .errors import InvalidOutputError, SummarizerError
 from .evidence import DEFAULT_NEAR_THRESHOLD
-from .extraction import default_checkpoint_dir
 from .ingest import load_articles
 from .models import ArticleExtraction
 from .pipeline import (
-    extract_articles,
     load_extractions,
     report_from_extractions,
+    run_extraction,
     write_extraction,
 )
+from .plan import plan_extraction
+from .progress import ProgressView
 
 app = typer.Typer(
     add_completion=False,
@@ -64,9 +68,25 @@ RecordModeOpt = Annotated[
 ChunkOpt = Annotated[
     int, typer.Option("--chunk-tokens", min=50, help="Token budget of one article chunk.")
 ]
-NoCheckpointOpt = Annotated[
+NoCacheOpt = Annotated[
     bool,
-    typer.Option("--no-checkpoint", help="Do not reuse or keep per-chunk results on disk."),
+    typer.Option("--no-cache", help="Neither reuse nor keep model answers in the response cache."),
+]
+ConcurrencyOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--concurrency", "-j", min=1, help="Calls in flight at once (profile default)."),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the plan (chunks, calls, tokens, cost); call nothing."),
+]
+MaxCostOpt = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option("--max-cost", min=0.0, help="Stop before the run could cost more (US$)."),
+]
+MaxTokensOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--max-tokens", min=1, help="Stop before the run could use more tokens."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 NearOpt = Annotated[
@@ -115,16 +135,14 @@ def _handles_errors(command: Callable[P, R]) -> Callable[P, R]:
                 typer.echo(f"Last model output:\n{exc.raw_output[:2000]}", err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted: finished chunks are kept; run again to resume.", err=True)
+            typer.echo(
+                "Interrupted: every finished call is cached; calls already sent finish and are "
+                "kept too (Ctrl-C again to quit at once). Run again to resume.",
+                err=True,
+            )
             raise typer.Exit(130) from None
 
     return wrapper
-
-
-def _progress(quiet: bool) -> Callable[[str], None] | None:
-    if quiet:
-        return None
-    return lambda message: typer.echo(f"summarizer: {message}", err=True)
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -136,37 +154,62 @@ def _write_output(text: str, output: Path | None) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class _RunOptions:
+    provider: str | None
+    model: str | None
+    config: Path | None
+    cassette: Path | None
+    record_mode: RecordMode
+    chunk_tokens: int
+    no_cache: bool
+    concurrency: int | None
+    dry_run: bool
+    max_cost: float | None
+    max_tokens: int | None
+    quiet: bool
+
+
 def _run_extraction(
-    paths: list[str],
-    provider: str | None,
-    model: str | None,
-    config: Path | None,
-    cassette: Path | None,
-    record_mode: RecordMode,
-    chunk_tokens: int,
-    no_checkpoint: bool,
-    quiet: bool,
-    out_dir: Path | None = None,
-) -> list[ArticleExtraction]:
-    profile = load_config(config).resolve(provider, model)
+    paths: list[str], opts: _RunOptions, out_dir: Path | None = None
+) -> list[ArticleExtraction] | None:
+    """The extractions, or None after a dry run (the plan is on stdout)."""
+    profile = load_config(opts.config).resolve(opts.provider, opts.model)
+    if opts.concurrency is not None:
+        profile = dataclasses.replace(profile, concurrency=opts.concurrency)
     articles = load_articles(paths)
+    cache_dir = None if opts.no_cache or opts.cassette else default_cache_dir()
+    if opts.dry_run:
+        plan = plan_extraction(
+            articles,
+            profile,
+            chunk_tokens=opts.chunk_tokens,
+            cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+        )
+        sys.stdout.write(plan.render())
+        return None
+    with ProgressView(quiet=opts.quiet) as view:
 
-    def keep(extraction: ArticleExtraction) -> None:
-        if out_dir is not None:
-            written = write_extraction(extraction, out_dir)
-            if not quiet:
-                typer.echo(f"summarizer: wrote {written}", err=True)
+        def keep(extraction: ArticleExtraction) -> None:
+            if out_dir is not None:
+                view.message(f"wrote {write_extraction(extraction, out_dir)}")
 
-    return extract_articles(
-        articles,
-        profile,
-        cassette_path=cassette,
-        record_mode=record_mode,
-        chunk_tokens=chunk_tokens,
-        checkpoint_dir=None if no_checkpoint else default_checkpoint_dir(),
-        progress=_progress(quiet),
-        on_article=keep,
-    )
+        run = run_extraction(
+            articles,
+            profile,
+            cassette_path=opts.cassette,
+            record_mode=opts.record_mode,
+            chunk_tokens=opts.chunk_tokens,
+            cache_dir=cache_dir,
+            max_cost=opts.max_cost,
+            max_tokens=opts.max_tokens,
+            progress=view.message,
+            on_article=keep,
+            on_part=view.part_done,
+        )
+    if not opts.quiet:
+        typer.echo(f"summarizer: {run.stats.summary()}", err=True)
+    return run.extractions
 
 
 @app.command()
@@ -183,22 +226,31 @@ def report(
     cassette: CassetteOpt = None,
     record_mode: RecordModeOpt = RecordMode.NONE,
     chunk_tokens: ChunkOpt = DEFAULT_CHUNK_TOKENS,
-    no_checkpoint: NoCheckpointOpt = False,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    max_cost: MaxCostOpt = None,
+    max_tokens: MaxTokensOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest, extract, compare: print a Markdown report of the articles."""
-    extractions = _run_extraction(
-        paths,
+    opts = _RunOptions(
         provider,
         model,
         config,
         cassette,
         record_mode,
         chunk_tokens,
-        no_checkpoint,
+        no_cache,
+        concurrency,
+        dry_run,
+        max_cost,
+        max_tokens,
         quiet,
     )
-    _write_output(report_from_extractions(extractions), output)
+    extractions = _run_extraction(paths, opts)
+    if extractions is not None:
+        _write_output(report_from_extractions(extractions), output)
 
 
 @app.command()
@@ -214,22 +266,29 @@ def extract(
     cassette: CassetteOpt = None,
     record_mode: RecordModeOpt = RecordMode.NONE,
     chunk_tokens: ChunkOpt = DEFAULT_CHUNK_TOKENS,
-    no_checkpoint: NoCheckpointOpt = False,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    max_cost: MaxCostOpt = None,
+    max_tokens: MaxTokensOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write one validated extraction JSON per article (input of 'compare')."""
-    _run_extraction(
-        paths,
+    opts = _RunOptions(
         provider,
         model,
         config,
         cassette,
         record_mode,
         chunk_tokens,
-        no_checkpoint,
+        no_cache,
+        concurrency,
+        dry_run,
+        max_cost,
+        max_tokens,
         quiet,
-        out_dir=output,
     )
+    _run_extraction(paths, opts, out_dir=output)
 
 
 @app.command()
@@ -263,6 +322,28 @@ def providers(config: ConfigOpt = None) -> None:
         for key, value in cfg.profiles[name].describe().items():
             typer.echo(f"    {key:<12} {value}")
     typer.echo("(* = active; choose with --provider, $SUMMARIZER_PROVIDER or 'default')")
+
+
+cache_app = typer.Typer(
+    no_args_is_help=True, help="The response cache: every completed model call, on disk."
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+@_handles_errors
+def cache_info() -> None:
+    """Where the cache is, how many answers it holds and their size."""
+    typer.echo(ResponseCache(default_cache_dir()).info().describe())
+
+
+@cache_app.command("clear")
+@_handles_errors
+def cache_clear() -> None:
+    """Delete every cached answer (the next run pays for its calls again)."""
+    cache = ResponseCache(default_cache_dir())
+    removed = cache.clear()
+    typer.echo(f"removed {removed} cached responses from {cache.directory}")
 
 
 def main() -> None:
