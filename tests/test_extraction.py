@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, QueueTransport, chat_response, valid_extraction
 
+from summarizer.cache import ResponseCache
 from summarizer.chunking import MIN_CHUNK_TOKENS, split_text
 from summarizer.config import OutputMode, Profile, ProviderKind
 from summarizer.errors import InvalidOutputError, OutputTruncatedError
-from summarizer.cache import ResponseCache
 from summarizer.extraction import ChunkExtractor, validate_output
 from summarizer.ingest import Article, make_article
 from summarizer.models import ChunkExtraction, response_schema
