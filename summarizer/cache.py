@@ -97,6 +97,10 @@ class ResponseCache:
             Path(tmp).unlink(missing_ok=True)
             raise
 
+    def forget(self, key: str) -> None:
+        """Drop an answer that proved unusable, so the next run asks again."""
+        self._path(key).unlink(missing_ok=True)
+
     def _files(self) -> tuple[list[Path], list[Path]]:
         entries: list[Path] = []
         leftovers: list[Path] = []

@@ -103,10 +103,11 @@ class CallTransport(httpx2.BaseTransport):
         try:
             self.tally.sent()
             started = time.monotonic()
-            if self._inner is None:
-                self._inner = httpx2.HTTPTransport()
-            response = self._inner.handle_request(request)
-            content = response.read()
+            response = self._network().handle_request(request)
+            try:
+                content = response.read()
+            finally:
+                response.close()  # hands the connection back to the pool
             elapsed = time.monotonic() - started
             if response.status_code == 429:
                 self._hold_everyone(response.headers)
@@ -142,6 +143,13 @@ class CallTransport(httpx2.BaseTransport):
         finally:
             if self.budget is not None and reservation is not None:
                 self.budget.settle(reservation, usage)
+
+    def _network(self) -> httpx2.BaseTransport:
+        # Made on first use (a replay never needs it), once, whichever thread comes first.
+        with self._lock:
+            if self._inner is None:
+                self._inner = httpx2.HTTPTransport()
+            return self._inner
 
     def _hold_everyone(self, headers: httpx2.Headers) -> None:
         delay = _retry_after(headers)

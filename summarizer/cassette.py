@@ -283,7 +283,10 @@ class CassetteTransport(httpx2.BaseTransport):
             self._inner = httpx2.HTTPTransport()
         started = time.monotonic()
         response = self._inner.handle_request(request)
-        content = response.read()
+        try:
+            content = response.read()
+        finally:
+            response.close()
         elapsed = time.monotonic() - started
         if response.status_code != 200:
             # Errors are passed through to the SDK (which raises), never recorded.

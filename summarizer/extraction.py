@@ -209,7 +209,7 @@ class ChunkExtractor:
         part: int,
         parts: int,
     ) -> _Outcome:
-        conversation = list(messages)
+        conversation = sent = list(messages)
         raw = ""
         problem = ""
         for attempt in range(1, self.max_attempts + 1):
@@ -217,9 +217,13 @@ class ChunkExtractor:
                 f"{article.source}: part {part}/{parts} ({chunk.tokens} tokens), "
                 f"attempt {attempt}/{self.max_attempts}"
             )
-            completion = self.client.complete(conversation, self.schema)
+            sent = conversation
+            completion = self.client.complete(sent, self.schema)
             raw = completion.content
             if completion.finish_reason == "length":
+                if chunk.tokens // 2 < MIN_CHUNK_TOKENS:
+                    # Nothing smaller to ask: a rerun should ask this again.
+                    self.client.forget(sent, self.schema)
                 raise OutputTruncatedError(
                     f"{where(article, chunk, part, parts)}: the answer was cut off at "
                     f"max_tokens ({self.client.profile.max_tokens}) even for the smallest "
@@ -236,9 +240,11 @@ class ChunkExtractor:
                     {"role": "user", "content": render_prompt("retry", errors=problem)},
                 ]
         first_line = problem.splitlines()[0] if problem else "unknown problem"
+        # The earlier attempts stay cached (a rerun replays them); the last is asked again.
+        self.client.forget(sent, self.schema)
         raise InvalidOutputError(
             f"{where(article, chunk, part, parts)}: the answer was still invalid after "
             f"{self.max_attempts} attempts ({first_line}): try another model or --provider "
-            "(answers are cached; --no-cache asks again)",
+            "(a rerun asks once more)",
             raw,
         )

@@ -19,11 +19,8 @@ from .config import Profile
 from .extraction import build_messages
 from .ingest import Article
 from .models import response_schema
-from .provider import request_body
+from .provider import CHAT_ENDPOINT, request_body
 from .usage import cost_usd, prompt_tokens
-
-_ENDPOINT = "chat/completions"
-
 
 @dataclass(frozen=True)
 class ArticlePlan:
@@ -105,7 +102,7 @@ def plan_extraction(
             body = request_body(
                 profile, build_messages(article, chunk, position, len(chunks)), schema
             )
-            if cache is not None and cache.get(request_key(_ENDPOINT, body)) is not None:
+            if cache is not None and cache.get(request_key(CHAT_ENDPOINT, body)) is not None:
                 cached += 1
             else:
                 tokens += prompt_tokens(body)

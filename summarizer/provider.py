@@ -21,13 +21,14 @@ import openai
 
 from .cache import ResponseCache
 from .calls import Backoff, CallTransport
-from .cassette import Cassette, CassetteTransport, RecordMode, scrub
+from .cassette import Cassette, CassetteTransport, RecordMode, request_key, scrub
 from .config import OutputMode, Profile, ProviderKind
 from .errors import ExtractionError, ProviderError
 from .prompts import render_prompt
 from .usage import Budget, UsageTally
 
 SCHEMA_NAME = "chunk_extraction"
+CHAT_ENDPOINT = "chat/completions"
 # Used only when the profile names no key variable (local servers) or a cassette
 # replays without calling anyone; it is never written anywhere.
 _PLACEHOLDER_KEY = "no-key-needed"
@@ -84,6 +85,7 @@ class ModelClient:
         replay_only = cassette is not None and record_mode is RecordMode.NONE
         key = profile.api_key(required=not replay_only) or _PLACEHOLDER_KEY
         self._secrets = (key,) if key != _PLACEHOLDER_KEY else ()
+        self._cache = cache if cassette is None else None
         self.transport: CassetteTransport | None = None
         calls = CallTransport(
             inner=inner_transport,
@@ -135,6 +137,12 @@ class ModelClient:
     ) -> dict[str, Any]:
         return request_body(self.profile, messages, schema)
 
+    def forget(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> None:
+        """Drop this request's cached answer: it could not be used, a rerun asks again."""
+        if self._cache is not None:
+            body = request_body(self.profile, messages, schema)
+            self._cache.forget(request_key(CHAT_ENDPOINT, body))
+
     def complete(self, messages: list[dict[str, str]], schema: dict[str, Any]) -> Completion:
         """One chat completion whose answer should match ``schema``."""
         try:
@@ -185,6 +193,12 @@ class ModelClient:
                 f"{p.name}: the server answered {exc.status_code} ({_api_message(exc)}): "
                 "check the profile's settings, or run 'summarizer providers'"
             ) from exc
+        except (ValueError, openai.APIResponseValidationError) as exc:
+            # The SDK lets a body that is not JSON escape as a bare JSONDecodeError.
+            raise ProviderError(
+                f"{p.name}: the server's answer is not a chat completion ({str(exc)[:80]}): "
+                "run again (nothing was cached), or check base_url and the server"
+            ) from exc
         if not response.choices:
             raise ProviderError(
                 f"{p.name}: the server returned no choices: run again (nothing was cached), "
@@ -194,6 +208,7 @@ class ModelClient:
         refusal = getattr(choice.message, "refusal", None)
         if refusal or choice.finish_reason == "content_filter":
             reason = str(refusal or "content filter")[:120]
+            self.forget(messages, schema)
             raise ExtractionError(
                 f"{p.name}: the model refused this text ({reason!r}): try another "
                 "model or --provider, or leave the article out"
