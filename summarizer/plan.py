@@ -22,6 +22,7 @@ from .models import response_schema
 from .provider import CHAT_ENDPOINT, request_body
 from .usage import cost_usd, prompt_tokens
 
+
 @dataclass(frozen=True)
 class ArticlePlan:
     source: str
