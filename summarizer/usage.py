@@ -9,6 +9,7 @@ sent: it counts the prompt with tiktoken and assumes the answer may use all of
 
 from __future__ import annotations
 
+import functools
 import json
 import threading
 from dataclasses import dataclass
@@ -118,7 +119,13 @@ def prompt_tokens(body: Any) -> int:
     for key in ("response_format", "tools"):
         if key in body:
             parts.append(json.dumps(body[key], sort_keys=True))
-    return sum(count_tokens(p) for p in parts)
+    return sum(_count(p) for p in parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _count(text: str) -> int:
+    # The system prompt and the schema are the same in every request: count them once.
+    return count_tokens(text)
 
 
 @dataclass(frozen=True)
