@@ -30,8 +30,15 @@ from .errors import (
 )
 from .ingest import Article, load_articles
 from .models import ArticleExtraction, ChunkExtraction
-from .pipeline import extract_articles, load_extractions, report_from_extractions
+from .pipeline import (
+    ExtractionRun,
+    extract_articles,
+    load_extractions,
+    report_from_extractions,
+    run_extraction,
+)
 from .report import render_report
+from .usage import RunStats
 
 try:
     __version__ = version("summarizer")
@@ -48,6 +55,7 @@ __all__ = [
     "ConfigError",
     "EngineResult",
     "ExtractionError",
+    "ExtractionRun",
     "InputError",
     "InvalidOutputError",
     "Kind",
@@ -55,6 +63,7 @@ __all__ = [
     "Profile",
     "ProviderError",
     "RecordMode",
+    "RunStats",
     "SummarizerError",
     "__version__",
     "compare_articles",
@@ -64,4 +73,5 @@ __all__ = [
     "load_extractions",
     "render_report",
     "report_from_extractions",
+    "run_extraction",
 ]
