@@ -178,8 +178,11 @@ class FakeServer:
         self._lock = threading.Lock()
         self._in_flight = 0
         self._stopping = threading.Event()
-        self._open = threading.Event()
-        self._open.set()
+        # Guards "answers may be written" and the number being written right now, so
+        # hold() can return only when no answer is half-way out.
+        self._gate = threading.Condition()
+        self._open = True
+        self._writing = 0
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._timer: threading.Timer | None = None
@@ -212,7 +215,7 @@ class FakeServer:
 
     def stop(self) -> None:
         self._stopping.set()
-        self._open.set()
+        self.release()
         if self._timer is not None:
             self._timer.cancel()
         if self._httpd is not None:
@@ -226,11 +229,17 @@ class FakeServer:
         return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
 
     def hold(self) -> None:
-        """Answer nothing more until ``release``; requests keep arriving and wait."""
-        self._open.clear()
+        """Answer nothing more until ``release``; requests keep arriving and wait.
+
+        Returns once no answer is being written, so ``completed`` is then final."""
+        with self._gate:
+            self._open = False
+            self._gate.wait_for(lambda: self._writing == 0, timeout=self.max_seconds)
 
     def release(self) -> None:
-        self._open.set()
+        with self._gate:
+            self._open = True
+            self._gate.notify_all()
 
     # -- bookkeeping -------------------------------------------------------------------
 
@@ -261,7 +270,16 @@ class FakeServer:
     def _wait(self, seconds: float) -> None:
         if seconds > 0:
             self._stopping.wait(seconds)
-        self._open.wait(self.max_seconds)
+
+    def _begin_write(self) -> None:
+        with self._gate:
+            self._gate.wait_for(lambda: self._open, timeout=self.max_seconds)
+            self._writing += 1
+
+    def _end_write(self) -> None:
+        with self._gate:
+            self._writing -= 1
+            self._gate.notify_all()
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -304,15 +322,19 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.fake._wait(self.fake.latency + reply.seconds)
         code, headers, payload = self._payload(seen, reply)
-        self.send_response(code)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(payload)))
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
-        seen.completed = True
+        self.fake._begin_write()
+        try:
+            self.send_response(code)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(payload)
+            self.wfile.flush()
+            seen.completed = True
+        finally:
+            self.fake._end_write()
 
     def _payload(self, seen: SeenRequest, reply: Reply) -> tuple[int, dict[str, str], bytes]:
         if reply.kind == "status":
