@@ -33,10 +33,17 @@ if TYPE_CHECKING:
     from .engine import EngineResult, Kind, compare_articles
     from .ingest import Article, load_articles
     from .models import ArticleExtraction, ChunkExtraction
-    from .pipeline import extract_articles, load_extractions, report_from_extractions
+    from .pipeline import (
+        ExtractionRun,
+        extract_articles,
+        load_extractions,
+        report_from_extractions,
+        run_extraction,
+    )
     from .record_mode import RecordMode
     from .report import RunContext, build_report, render_report
     from .report_format import ReportFormat
+    from .usage import RunStats
 
     __version__: str
 
@@ -62,6 +69,9 @@ _LAZY = {
     "Report": "document",
     "ReportFormat": "report_format",
     "report_from_extractions": "pipeline",
+    "run_extraction": "pipeline",
+    "ExtractionRun": "pipeline",
+    "RunStats": "usage",
 }
 
 
@@ -91,6 +101,7 @@ __all__ = [
     "ConfigError",
     "EngineResult",
     "ExtractionError",
+    "ExtractionRun",
     "InputError",
     "InvalidOutputError",
     "Kind",
@@ -101,6 +112,7 @@ __all__ = [
     "Report",
     "ReportFormat",
     "RunContext",
+    "RunStats",
     "SummarizerError",
     "__version__",
     "build_report",
@@ -111,4 +123,5 @@ __all__ = [
     "load_extractions",
     "render_report",
     "report_from_extractions",
+    "run_extraction",
 ]

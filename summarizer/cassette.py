@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -33,6 +34,7 @@ import httpx2
 
 from .errors import CassetteError, CassetteMissError
 from .record_mode import RecordMode as RecordMode  # re-exported: its old home
+from .usage import UsageTally
 
 CASSETTE_FORMAT = "summarizer-cassette"
 CASSETTE_VERSION = 1
@@ -54,7 +56,15 @@ def _endpoint(url: httpx2.URL) -> str:
 
 
 def request_key(endpoint: str, body: Any) -> str:
+    """The content key of a request, shared by cassettes and the response cache."""
     return hashlib.sha256(canonical_json({"endpoint": endpoint, "body": body}).encode()).hexdigest()
+
+
+def request_identity(request: httpx2.Request) -> tuple[str, Any, str]:
+    """(endpoint route, parsed JSON body, ``request_key``) of a request the SDK sends."""
+    body = json.loads(request.read() or b"null")
+    endpoint = _endpoint(request.url)
+    return endpoint, body, request_key(endpoint, body)
 
 
 @dataclass
@@ -208,8 +218,12 @@ class CassetteTransport(httpx2.BaseTransport):
         provider_kind: str = "",
         profile: str = "",
         secrets: tuple[str, ...] = (),
+        tally: UsageTally | None = None,
     ) -> None:
         self.cassette = cassette
+        self.tally = tally or UsageTally()
+        # Concurrent extraction records from several threads into one file.
+        self._lock = threading.Lock()
         self.mode = mode
         self._inner = inner
         self._provider_kind = provider_kind
@@ -220,14 +234,14 @@ class CassetteTransport(httpx2.BaseTransport):
         self.recorded = 0
 
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
-        body = json.loads(request.read() or b"null")
-        endpoint = _endpoint(request.url)
-        key = request_key(endpoint, body)
+        endpoint, body, key = request_identity(request)
         if self.mode is not RecordMode.ALL:
             entry = self.cassette.find(key)
             if entry is not None:
-                self.hits += 1
-                return _replay(entry, request)
+                with self._lock:
+                    self.hits += 1
+                self.tally.answered(entry.response.get("body"), replayed=True)
+                return replay_response(entry.response, request)
             if self.mode is RecordMode.NONE:
                 raise CassetteMissError(self._miss_message(key, endpoint, body))
         return self._record(request, key, endpoint, body)
@@ -252,7 +266,10 @@ class CassetteTransport(httpx2.BaseTransport):
             self._inner = httpx2.HTTPTransport()
         started = time.monotonic()
         response = self._inner.handle_request(request)
-        content = response.read()
+        try:
+            content = response.read()
+        finally:
+            response.close()
         elapsed = time.monotonic() - started
         if response.status_code != 200:
             # Errors are passed through to the SDK (which raises), never recorded.
@@ -263,9 +280,6 @@ class CassetteTransport(httpx2.BaseTransport):
             payload = json.loads(content)
         except json.JSONDecodeError:
             payload = content.decode("utf-8", "replace")
-        if self.mode is RecordMode.ALL and not self._rewritten:
-            self.cassette.entries = []
-            self._rewritten = True
         entry = Entry(
             key=key,
             request=scrub(
@@ -282,22 +296,27 @@ class CassetteTransport(httpx2.BaseTransport):
                 "elapsed_s": round(elapsed, 1),
             },
         )
-        self.cassette.put(entry)
-        # Saved after every call: a crash after 40 of 50 calls keeps the 40.
-        self.cassette.save()
-        self.recorded += 1
-        return _replay(entry, request)
+        with self._lock:
+            if self.mode is RecordMode.ALL and not self._rewritten:
+                self.cassette.entries = []
+                self._rewritten = True
+            self.cassette.put(entry)
+            # Saved after every call: a crash after 40 of 50 calls keeps the 40.
+            self.cassette.save()
+            self.recorded += 1
+        return replay_response(entry.response, request)
 
     def close(self) -> None:
         if self._inner is not None:
             self._inner.close()
 
 
-def _replay(entry: Entry, request: httpx2.Request) -> httpx2.Response:
-    body = entry.response["body"]
+def replay_response(response: dict[str, Any], request: httpx2.Request) -> httpx2.Response:
+    """An HTTP response rebuilt from a stored ``{"status", "body"}``."""
+    body = response["body"]
     content = body.encode() if isinstance(body, str) else json.dumps(body).encode()
     return httpx2.Response(
-        entry.response["status"],
+        response["status"],
         headers={"content-type": "application/json"},
         content=content,
         request=request,

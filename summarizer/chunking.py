@@ -56,8 +56,11 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? or an ellipsis, maybe followed by closing quotes/brackets,
 # then whitespace, then something that can start a sentence.
+# Chinese and Japanese full stops need no following space or capital: without them a
+# CJK article would be one "word" far over the budget.
 _SENTENCE_END = re.compile(
     r"""[.!?\u2026]+["'\u201d\u2019)\]]*\s+(?=["'\u201c\u2018(\[]?[A-Z0-9])"""
+    r"""|[\u3002\uff01\uff1f]+[\u300d\u300f\u201d\uff09]*\s*"""
 )
 
 

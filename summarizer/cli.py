@@ -11,10 +11,12 @@ rich cost more than all of the help's own work).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional, ParamSpec, TypeVar
 
@@ -29,7 +31,9 @@ from .report_format import ReportFormat
 
 if TYPE_CHECKING:
     from .models import ArticleExtraction
+    from .pipeline import ExtractionRun
     from .report import RunContext
+    from .usage import RunStats
 
 app = typer.Typer(
     add_completion=False,
@@ -66,9 +70,25 @@ RecordModeOpt = Annotated[
 ChunkOpt = Annotated[
     int, typer.Option("--chunk-tokens", min=50, help="Token budget of one article chunk.")
 ]
-NoCheckpointOpt = Annotated[
+NoCacheOpt = Annotated[
     bool,
-    typer.Option("--no-checkpoint", help="Do not reuse or keep per-chunk results on disk."),
+    typer.Option("--no-cache", help="Neither reuse nor keep model answers in the response cache."),
+]
+ConcurrencyOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--concurrency", "-j", min=1, help="Calls in flight at once (profile default)."),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option("--dry-run", help="Print the plan (chunks, calls, tokens, cost); call nothing."),
+]
+MaxCostOpt = Annotated[
+    Optional[float],  # noqa: UP045
+    typer.Option("--max-cost", min=0.0, help="Stop before the run could cost more (US$)."),
+]
+MaxTokensOpt = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--max-tokens", min=1, help="Stop before the run could use more tokens."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")]
 NearOpt = Annotated[
@@ -129,23 +149,21 @@ def _handles_errors(command: Callable[P, R]) -> Callable[P, R]:
                 typer.echo(f"Last model output:\n{exc.raw_output[:2000]}", err=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted: finished chunks are kept; run again to resume.", err=True)
+            typer.echo(
+                "Interrupted: every finished call is cached; calls already sent finish and are "
+                "kept too (Ctrl-C again to quit at once). Run again to resume.",
+                err=True,
+            )
             raise typer.Exit(130) from None
 
     return wrapper
 
 
-def _progress(quiet: bool) -> Callable[[str], None] | None:
-    if quiet:
-        return None
-    return lambda message: typer.echo(f"summarizer: {message}", err=True)
-
-
-def _context(responses: str, timestamp: bool) -> RunContext:
+def _context(responses: str, timestamp: bool, stats: RunStats | None = None) -> RunContext:
     from .report import RunContext
 
     now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds") if timestamp else None
-    return RunContext(responses=responses, generated_at=now)
+    return RunContext(responses=responses, generated_at=now, stats=stats)
 
 
 def _write_output(text: str, output: Path | None) -> None:
@@ -157,41 +175,68 @@ def _write_output(text: str, output: Path | None) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+@dataclass(frozen=True)
+class _RunOptions:
+    provider: str | None
+    model: str | None
+    config: Path | None
+    cassette: Path | None
+    record_mode: RecordMode
+    chunk_tokens: int
+    no_cache: bool
+    concurrency: int | None
+    dry_run: bool
+    max_cost: float | None
+    max_tokens: int | None
+    quiet: bool
+
+
 def _run_extraction(
-    paths: list[str],
-    provider: str | None,
-    model: str | None,
-    config: Path | None,
-    cassette: Path | None,
-    record_mode: RecordMode,
-    chunk_tokens: int,
-    no_checkpoint: bool,
-    quiet: bool,
-    out_dir: Path | None = None,
-) -> list[ArticleExtraction]:
-    from .extraction import default_checkpoint_dir
+    paths: list[str], opts: _RunOptions, out_dir: Path | None = None
+) -> ExtractionRun | None:
+    """The extractions and their statistics, or None after a dry run (plan on stdout)."""
+    from .cache import ResponseCache, default_cache_dir
     from .ingest import load_articles
-    from .pipeline import extract_articles, write_extraction
+    from .pipeline import run_extraction, write_extraction
+    from .plan import plan_extraction
+    from .progress import ProgressView
 
-    profile = load_config(config).resolve(provider, model)
+    profile = load_config(opts.config).resolve(opts.provider, opts.model)
+    if opts.concurrency is not None:
+        profile = dataclasses.replace(profile, concurrency=opts.concurrency)
     articles = load_articles(paths)
+    cache_dir = None if opts.no_cache or opts.cassette else default_cache_dir()
+    if opts.dry_run:
+        plan = plan_extraction(
+            articles,
+            profile,
+            chunk_tokens=opts.chunk_tokens,
+            cache=ResponseCache(cache_dir) if cache_dir is not None else None,
+        )
+        sys.stdout.write(plan.render())
+        return None
+    with ProgressView(quiet=opts.quiet) as view:
 
-    def keep(extraction: ArticleExtraction) -> None:
-        if out_dir is not None:
-            written = write_extraction(extraction, out_dir)
-            if not quiet:
-                typer.echo(f"summarizer: wrote {written}", err=True)
+        def keep(extraction: ArticleExtraction) -> None:
+            if out_dir is not None:
+                view.message(f"wrote {write_extraction(extraction, out_dir)}")
 
-    return extract_articles(
-        articles,
-        profile,
-        cassette_path=cassette,
-        record_mode=record_mode,
-        chunk_tokens=chunk_tokens,
-        checkpoint_dir=None if no_checkpoint else default_checkpoint_dir(),
-        progress=_progress(quiet),
-        on_article=keep,
-    )
+        run = run_extraction(
+            articles,
+            profile,
+            cassette_path=opts.cassette,
+            record_mode=opts.record_mode,
+            chunk_tokens=opts.chunk_tokens,
+            cache_dir=cache_dir,
+            max_cost=opts.max_cost,
+            max_tokens=opts.max_tokens,
+            progress=view.message,
+            on_article=keep,
+            on_part=view.part_done,
+        )
+    if not opts.quiet:
+        typer.echo(f"summarizer: {run.stats.summary()}", err=True)
+    return run
 
 
 @app.command()
@@ -210,7 +255,11 @@ def report(
     cassette: CassetteOpt = None,
     record_mode: RecordModeOpt = RecordMode.NONE,
     chunk_tokens: ChunkOpt = DEFAULT_CHUNK_TOKENS,
-    no_checkpoint: NoCheckpointOpt = False,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    max_cost: MaxCostOpt = None,
+    max_tokens: MaxTokensOpt = None,
     near_threshold: NearOpt = DEFAULT_NEAR_THRESHOLD,
     aliases: AliasesOpt = None,
     quiet: QuietOpt = False,
@@ -218,26 +267,34 @@ def report(
     """Ingest, extract, compare: print a Markdown (or JSON) report of the articles."""
     from .pipeline import report_from_extractions
 
-    extractions = _run_extraction(
-        paths,
+    opts = _RunOptions(
         provider,
         model,
         config,
         cassette,
         record_mode,
         chunk_tokens,
-        no_checkpoint,
+        no_cache,
+        concurrency,
+        dry_run,
+        max_cost,
+        max_tokens,
         quiet,
     )
+    run = _run_extraction(paths, opts)
+    if run is None:
+        return
     if cassette is not None:
         responses = f"cassette {cassette.as_posix()} (record mode {record_mode.value})"
+    elif no_cache:
+        responses = "the model (cache off)"
     else:
-        responses = f"the model, through profile {extractions[0].provider}" if extractions else "-"
+        responses = "the model and the response cache"
     text = report_from_extractions(
-        extractions,
+        run.extractions,
         near_threshold=near_threshold,
         aliases_path=aliases,
-        context=_context(responses, timestamp),
+        context=_context(responses, timestamp, run.stats),
         fmt=fmt,
     )
     _write_output(text, output)
@@ -256,22 +313,29 @@ def extract(
     cassette: CassetteOpt = None,
     record_mode: RecordModeOpt = RecordMode.NONE,
     chunk_tokens: ChunkOpt = DEFAULT_CHUNK_TOKENS,
-    no_checkpoint: NoCheckpointOpt = False,
+    no_cache: NoCacheOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    dry_run: DryRunOpt = False,
+    max_cost: MaxCostOpt = None,
+    max_tokens: MaxTokensOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write one validated extraction JSON per article (input of 'compare')."""
-    _run_extraction(
-        paths,
+    opts = _RunOptions(
         provider,
         model,
         config,
         cassette,
         record_mode,
         chunk_tokens,
-        no_checkpoint,
+        no_cache,
+        concurrency,
+        dry_run,
+        max_cost,
+        max_tokens,
         quiet,
-        out_dir=output,
     )
+    _run_extraction(paths, opts, out_dir=output)
 
 
 @app.command()
@@ -313,6 +377,32 @@ def providers(config: ConfigOpt = None) -> None:
         for key, value in cfg.profiles[name].describe().items():
             typer.echo(f"    {key:<12} {value}")
     typer.echo("(* = active; choose with --provider, $SUMMARIZER_PROVIDER or 'default')")
+
+
+cache_app = typer.Typer(
+    no_args_is_help=True, help="The response cache: every completed model call, on disk."
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+@_handles_errors
+def cache_info() -> None:
+    """Where the cache is, how many answers it holds and their size."""
+    from .cache import ResponseCache, default_cache_dir
+
+    typer.echo(ResponseCache(default_cache_dir()).info().describe())
+
+
+@cache_app.command("clear")
+@_handles_errors
+def cache_clear() -> None:
+    """Delete every cached answer (the next run pays for its calls again)."""
+    from .cache import ResponseCache, default_cache_dir
+
+    cache = ResponseCache(default_cache_dir())
+    removed = cache.clear()
+    typer.echo(f"removed {removed} cached responses from {cache.directory}")
 
 
 def main() -> None:

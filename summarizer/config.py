@@ -59,6 +59,14 @@ class Profile:
     seed: int | None = 42
     max_tokens: int = 1500
     timeout: float = 120.0
+    # Calls in flight at once; a local server with one slot gains nothing from more.
+    concurrency: int = 4
+    # Retries the openai SDK makes for 429 (after Retry-After), 408/409, 5xx, timeouts
+    # and connection errors, with exponential backoff and jitter; never for other 4xx.
+    max_retries: int = 2
+    # US dollars per million tokens; None means unknown, so --max-cost cannot be used.
+    price_input_per_mtok: float | None = None
+    price_output_per_mtok: float | None = None
     origin: str = "built-in"
 
     def api_key(self, *, required: bool = True) -> str | None:
@@ -87,8 +95,20 @@ class Profile:
             "seed": str(self.seed),
             "max_tokens": str(self.max_tokens),
             "timeout": f"{self.timeout:g}s",
+            "concurrency": str(self.concurrency),
+            "max_retries": str(self.max_retries),
+            "prices": self.describe_prices(),
             "from": self.origin,
         }
+
+    @property
+    def has_prices(self) -> bool:
+        return self.price_input_per_mtok is not None and self.price_output_per_mtok is not None
+
+    def describe_prices(self) -> str:
+        if not self.has_prices:
+            return "unknown (set price_input_per_mtok, price_output_per_mtok)"
+        return f"${self.price_input_per_mtok:g} in / ${self.price_output_per_mtok:g} out per Mtok"
 
 
 def _builtin_profiles() -> dict[str, Profile]:
@@ -102,6 +122,10 @@ def _builtin_profiles() -> dict[str, Profile]:
             model="gpt-4o-mini",
             api_key_env="OPENAI_API_KEY",
             timeout=120.0,
+            concurrency=8,
+            # gpt-4o-mini list prices when this was written; a config file overrides them.
+            price_input_per_mtok=0.15,
+            price_output_per_mtok=0.60,
         ),
         "local": Profile(
             name="local",
@@ -110,6 +134,10 @@ def _builtin_profiles() -> dict[str, Profile]:
             model="qwen2.5-coder-1.5b-instruct-q4_k_m",
             base_url=f"http://127.0.0.1:{port}/v1",
             timeout=900.0,
+            # scripts/local-model.sh serves one request at a time (-np 1).
+            concurrency=1,
+            price_input_per_mtok=0.0,
+            price_output_per_mtok=0.0,
         ),
     }
 
@@ -228,9 +256,21 @@ def _parse_profile(path: Path, name: str, table: Any, base: Profile | None) -> P
         "seed": (int, type(None)),
         "max_tokens": (int,),
         "timeout": (int, float),
+        "concurrency": (int,),
+        "max_retries": (int,),
+        "price_input_per_mtok": (int, float, type(None)),
+        "price_output_per_mtok": (int, float, type(None)),
     }.items():
         if not isinstance(values.get(key), kinds) or isinstance(values.get(key), bool):
             raise ConfigError(f"{where}: {key} = {values.get(key)!r} has the wrong type")
+    for key, least in {
+        "concurrency": 1,
+        "max_retries": 0,
+        "price_input_per_mtok": 0,
+        "price_output_per_mtok": 0,
+    }.items():
+        if values.get(key) is not None and values[key] < least:
+            raise ConfigError(f"{where}: {key} = {values[key]!r}: use a number >= {least}")
     if values["kind"] is ProviderKind.AZURE and not (
         values.get("base_url") and values.get("api_version")
     ):

@@ -161,6 +161,18 @@ class Usage(_Doc):
     completion_tokens: int | None
 
 
+class ThisRun(_Doc):
+    """What this run itself did (the usage above covers every extraction it used)."""
+
+    calls_made: int = Field(description="Requests sent to the model server, retries included.")
+    calls_replayed: int = Field(description="Answers replayed from the cache or a cassette.")
+    prompt_tokens: int = Field(description="Prompt tokens paid in this run.")
+    completion_tokens: int
+    estimated_cost_usd: float | None = Field(
+        description="From the profile's prices; null when it has none."
+    )
+
+
 class RunInfo(_Doc):
     tool_version: str
     providers: list[str]
@@ -170,6 +182,9 @@ class RunInfo(_Doc):
         "or extraction files."
     )
     usage: Usage
+    this_run: ThisRun | None = Field(
+        description="Only when the report was made by extracting (not from files)."
+    )
     generated_at: str | None = Field(description="Only with --timestamp: reports are stable.")
 
 

@@ -11,8 +11,9 @@ line that says what went wrong and what to do. Only ``cli.py`` turns them into
     ├── ExtractionError       the model's output could not be used
     │   ├── InvalidOutputError    still invalid after the bounded retries (carries raw output)
     │   └── OutputTruncatedError  finish_reason == "length": re-split the chunk smaller
-    └── CassetteError         unreadable cassette, bad record mode
-        └── CassetteMissError     replay-only run met a request the cassette lacks
+    ├── CassetteError         unreadable cassette, bad record mode
+    │   └── CassetteMissError     replay-only run met a request the cassette lacks
+    └── BudgetError           the next call could exceed --max-cost / --max-tokens
 """
 
 from __future__ import annotations
@@ -60,3 +61,7 @@ class CassetteError(SummarizerError):
 
 class CassetteMissError(CassetteError):
     """A replay-only run met a request that the cassette does not hold."""
+
+
+class BudgetError(SummarizerError):
+    """The next call could take the run over --max-cost or --max-tokens; nothing was sent."""

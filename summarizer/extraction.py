@@ -6,24 +6,31 @@ the program relies on, including constraints the grammar cannot express). A fail
 goes back to the model with the error for a bounded number of retries.
 ``finish_reason == "length"`` is never parsed: the chunk is split in half and each half
 extracted, down to a floor, then it is an ``OutputTruncatedError``.
+
+Nothing is checkpointed here: every completed call is kept by the response cache
+under the SDK (``calls.py``), so a rerun replays the same answers and rebuilds the
+same records without paying again. An extractor holds no per-run state and may be
+used from several threads at once.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pydantic
 
 from .chunking import MIN_CHUNK_TOKENS, Chunk, split_text
-from .errors import InvalidOutputError, OutputTruncatedError
+from .errors import (
+    BudgetError,
+    ExtractionError,
+    InvalidOutputError,
+    OutputTruncatedError,
+    ProviderError,
+)
 from .ingest import Article
 from .models import (
     SCHEMA_VERSION,
@@ -87,34 +94,46 @@ def _json_path(parts: Any) -> str:
     return out
 
 
-class ChunkExtractor:
-    """Extracts one chunk, with retries, truncation handling and an on-disk checkpoint.
+@dataclass(frozen=True)
+class PartResult:
+    """The records of one planned chunk (several if it had to be split) and the model
+    id the server reported for the last of its calls."""
 
-    The checkpoint directory keeps each accepted chunk under a key derived from the
-    request (model, settings, messages, schema): a crash after 40 of 50 calls costs
-    nothing on the next run, and any change to prompt, schema or model misses it.
-    """
+    records: list[ChunkRecord]
+    model: str
+
+
+def where(article: Article, chunk: Chunk, part: int, parts: int) -> str:
+    """How an error names its place: the article, the part, the characters."""
+    return f"{article.source}, part {part}/{parts} (chars {chunk.start}-{chunk.end})"
+
+
+class ChunkExtractor:
+    """Extracts chunks with validation retries and truncation splitting."""
 
     def __init__(
         self,
         client: ModelClient,
         *,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
-        checkpoint_dir: Path | None = None,
         progress: Progress | None = None,
     ) -> None:
         self.client = client
         self.max_attempts = max_attempts
-        self.checkpoint_dir = checkpoint_dir
         self.progress = progress or (lambda _msg: None)
         self.schema = response_schema()
-        self.model_seen: str | None = None
 
     def extract_article(self, article: Article, max_tokens: int) -> ArticleExtraction:
-        records: list[ChunkRecord] = []
         chunks = split_text(article.text, max_tokens)
-        for position, chunk in enumerate(chunks, start=1):
-            records.extend(self._extract_splitting(article, chunk, position, len(chunks)))
+        results = [
+            self.extract_part(article, chunk, position, len(chunks))
+            for position, chunk in enumerate(chunks, start=1)
+        ]
+        return self.assemble(article, results)
+
+    def assemble(self, article: Article, results: list[PartResult]) -> ArticleExtraction:
+        """One article's extraction from its parts, in article order."""
+        records = [r for result in results for r in result.records]
         records = [r.model_copy(update={"index": i}) for i, r in enumerate(records)]
         return ArticleExtraction(
             schema_version=SCHEMA_VERSION,
@@ -126,15 +145,28 @@ class ChunkExtractor:
             outlet=article.outlet,
             published=article.published,
             provider=self.client.profile.name,
-            model=self.model_seen or self.client.profile.model,
+            model=results[-1].model if results else self.client.profile.model,
             chunks=records,
         )
 
+    def extract_part(self, article: Article, chunk: Chunk, part: int, parts: int) -> PartResult:
+        """One planned chunk; errors name the article, the part and the characters."""
+        try:
+            pairs = self._extract_splitting(article, chunk, part, parts)
+        except (ProviderError, BudgetError, ExtractionError) as exc:
+            if str(exc).startswith(article.source):
+                raise
+            located = type(exc)(f"{where(article, chunk, part, parts)}: {exc}")
+            if isinstance(exc, (InvalidOutputError, OutputTruncatedError)):
+                located = type(exc)(str(located), exc.raw_output)
+            raise located from exc
+        return PartResult([r for r, _ in pairs], pairs[-1][1])
+
     def _extract_splitting(
         self, article: Article, chunk: Chunk, part: int, parts: int
-    ) -> list[ChunkRecord]:
+    ) -> list[tuple[ChunkRecord, str]]:
         try:
-            return [self.extract_chunk(article, chunk, part, parts)]
+            return [self._extract_one(article, chunk, part, parts)]
         except OutputTruncatedError:
             half = chunk.tokens // 2
             if half < MIN_CHUNK_TOKENS:
@@ -146,19 +178,19 @@ class ChunkExtractor:
             ]
             if len(pieces) < 2:
                 raise
-            out: list[ChunkRecord] = []
+            out: list[tuple[ChunkRecord, str]] = []
             for piece in pieces:
                 out.extend(self._extract_splitting(article, piece, part, parts))
             return out
 
     def extract_chunk(self, article: Article, chunk: Chunk, part: int, parts: int) -> ChunkRecord:
+        return self._extract_one(article, chunk, part, parts)[0]
+
+    def _extract_one(
+        self, article: Article, chunk: Chunk, part: int, parts: int
+    ) -> tuple[ChunkRecord, str]:
         messages = build_messages(article, chunk, part, parts)
-        cached = self._load_checkpoint(messages)
-        if cached is not None:
-            self.progress(f"{article.source}: part {part}/{parts} from checkpoint")
-            return cached.model_copy(update={"index": chunk.index})
         outcome = self._call_with_retries(article, chunk, messages, part, parts)
-        self.model_seen = outcome.completion.model
         record = ChunkRecord(
             index=chunk.index,
             start=chunk.start,
@@ -167,8 +199,7 @@ class ChunkExtractor:
             extraction=outcome.extraction,
             usage=outcome.completion.usage,
         )
-        self._save_checkpoint(messages, record)
-        return record
+        return record, outcome.completion.model
 
     def _call_with_retries(
         self,
@@ -178,7 +209,7 @@ class ChunkExtractor:
         part: int,
         parts: int,
     ) -> _Outcome:
-        conversation = list(messages)
+        conversation = sent = list(messages)
         raw = ""
         problem = ""
         for attempt in range(1, self.max_attempts + 1):
@@ -186,13 +217,17 @@ class ChunkExtractor:
                 f"{article.source}: part {part}/{parts} ({chunk.tokens} tokens), "
                 f"attempt {attempt}/{self.max_attempts}"
             )
-            completion = self.client.complete(conversation, self.schema)
+            sent = conversation
+            completion = self.client.complete(sent, self.schema)
             raw = completion.content
             if completion.finish_reason == "length":
+                if chunk.tokens // 2 < MIN_CHUNK_TOKENS:
+                    # Nothing smaller to ask: a rerun should ask this again.
+                    self.client.forget(sent, self.schema)
                 raise OutputTruncatedError(
-                    f"{article.source}: the answer for part {part} hit max_tokens "
-                    f"({self.client.profile.max_tokens}): use a smaller --chunk-tokens "
-                    "or raise max_tokens in the profile",
+                    f"{where(article, chunk, part, parts)}: the answer was cut off at "
+                    f"max_tokens ({self.client.profile.max_tokens}) even for the smallest "
+                    "piece: use a smaller --chunk-tokens or raise max_tokens in the profile",
                     raw,
                 )
             try:
@@ -205,58 +240,11 @@ class ChunkExtractor:
                     {"role": "user", "content": render_prompt("retry", errors=problem)},
                 ]
         first_line = problem.splitlines()[0] if problem else "unknown problem"
+        # The earlier attempts stay cached (a rerun replays them); the last is asked again.
+        self.client.forget(sent, self.schema)
         raise InvalidOutputError(
-            f"{article.source}: part {part} was still invalid after {self.max_attempts} "
-            f"attempts ({first_line}): try another model or --provider",
+            f"{where(article, chunk, part, parts)}: the answer was still invalid after "
+            f"{self.max_attempts} attempts ({first_line}): try another model or --provider "
+            "(a rerun asks once more)",
             raw,
         )
-
-    # -- checkpoint -----------------------------------------------------------------
-
-    def _checkpoint_path(self, messages: list[dict[str, str]]) -> Path | None:
-        if self.checkpoint_dir is None:
-            return None
-        p = self.client.profile
-        material = json.dumps(
-            {
-                "schema_version": SCHEMA_VERSION,
-                "schema": self.schema,
-                "kind": p.kind.value,
-                "base_url": p.base_url,
-                "model": p.model,
-                "mode": p.output_mode.value,
-                "temperature": p.temperature,
-                "seed": p.seed,
-                "max_tokens": p.max_tokens,
-                "messages": messages,
-            },
-            sort_keys=True,
-        )
-        digest = hashlib.sha256(material.encode()).hexdigest()
-        return self.checkpoint_dir / digest[:2] / f"{digest}.json"
-
-    def _load_checkpoint(self, messages: list[dict[str, str]]) -> ChunkRecord | None:
-        path = self._checkpoint_path(messages)
-        if path is None or not path.exists():
-            return None
-        try:
-            return ChunkRecord.model_validate_json(path.read_text(encoding="utf-8"))
-        except (OSError, pydantic.ValidationError):
-            return None  # a damaged checkpoint is just a miss
-
-    def _save_checkpoint(self, messages: list[dict[str, str]], record: ChunkRecord) -> None:
-        path = self._checkpoint_path(messages)
-        if path is None:
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(record.model_dump_json())
-        os.replace(tmp, path)
-
-
-def default_checkpoint_dir() -> Path:
-    if os.environ.get("SUMMARIZER_CACHE_DIR"):
-        return Path(os.environ["SUMMARIZER_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "summarizer" / "checkpoints"

@@ -356,9 +356,23 @@ def _appendix(r: Report, out: list[str]) -> None:
         ["provider profile", escape(", ".join(run.providers))],
         ["model", escape(", ".join(run.models))],
         ["model responses from", escape(run.responses)],
-        ["calls", str(usage.calls)],
-        ["tokens", tokens],
+        ["chunk calls behind the extractions", str(usage.calls)],
+        ["their tokens", tokens],
     ]
+    if run.this_run is not None:
+        t = run.this_run
+        cost = (
+            "no prices in the profile"
+            if t.estimated_cost_usd is None
+            else f"about ${t.estimated_cost_usd:.4f}"
+        )
+        rows.append(
+            [
+                "this run",
+                f"{t.calls_made} calls made, {t.calls_replayed} replayed; "
+                f"{t.prompt_tokens:,} + {t.completion_tokens:,} tokens paid now; {cost}",
+            ]
+        )
     if run.generated_at:
         rows.append(["generated at", escape(run.generated_at)])
     out += ["## Appendix D: run", ""]

@@ -33,6 +33,7 @@ from .document import (
     SetAsideFact,
     SourceEntry,
     SourceSummary,
+    ThisRun,
     UnsupportedClaim,
     Usage,
     ValueEntry,
@@ -42,6 +43,7 @@ from .errors import InputError
 from .evidence import Evidence, Grade
 from .lexicon import content_terms
 from .report_format import ReportFormat
+from .usage import RunStats
 from .values import describe_value
 
 #: Discrepancies are grouped by kind in this order: hard numbers first.
@@ -54,6 +56,7 @@ class RunContext:
 
     responses: str = "extraction files"
     generated_at: str | None = None
+    stats: RunStats | None = None
 
 
 def tool_version() -> str:
@@ -305,6 +308,18 @@ def _event_line(sources: Sequence[SourceInfo]) -> tuple[str | None, str | None]:
     return stated[best][1], stated[best][0]
 
 
+def _this_run(stats: RunStats | None) -> ThisRun | None:
+    if stats is None:
+        return None
+    return ThisRun(
+        calls_made=stats.calls_made,
+        calls_replayed=stats.calls_from_cache,
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        estimated_cost_usd=stats.estimated_cost_usd,
+    )
+
+
 def _usage(result: EngineResult) -> Usage:
     chunks = [ch for s in result.sources for ch in s.checked.extraction.chunks]
     reported = [ch.usage for ch in chunks if ch.usage]
@@ -387,6 +402,7 @@ def build_report(result: EngineResult, context: RunContext | None = None) -> Rep
             models=sorted({_model_name(s.model) for s in result.sources}),
             responses=context.responses,
             usage=_usage(result),
+            this_run=_this_run(context.stats),
             generated_at=context.generated_at,
         ),
     )

@@ -198,10 +198,12 @@ def test_input_file_with_only_a_bom_is_reported_as_empty(tmp_path: Path) -> None
 def test_local_provider_without_server_says_to_start_it(
     article: Path, no_local_server: None
 ) -> None:
-    result = run("report", str(article), "--provider", "local", "--no-checkpoint", "--quiet")
+    result = run("report", str(article), "--provider", "local", "--no-cache", "--quiet")
     assert result.exit_code == 1
     (line,) = _error_lines(result)
-    assert line.startswith("Error: Cannot reach the 'local' model server at http://127.0.0.1:9/v1")
+    # One line naming the article, the part and the cause.
+    assert line.startswith(f"Error: {article}, part 1/1 (chars 0-")
+    assert "Cannot reach the 'local' model server at http://127.0.0.1:9/v1" in line
     assert "scripts/local-model.sh serve" in line
     assert result.stdout == ""
 
@@ -401,4 +403,7 @@ def test_extract_then_compare_from_cassette(cassette: Path, article: Path, tmp_p
     # Only where the responses came from differs: the same report otherwise.
     assert a["run"].pop("responses").startswith(f"cassette {cassette.as_posix()}")
     assert b["run"].pop("responses") == "extraction files"
+    # ... and what the extracting run itself did (compare makes no call).
+    assert a["run"].pop("this_run")["calls_replayed"] == 1
+    assert b["run"].pop("this_run") is None
     assert a == b

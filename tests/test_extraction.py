@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from conftest import FIXTURES, QueueTransport, chat_response, valid_extraction
 
+from summarizer.cache import ResponseCache
 from summarizer.chunking import MIN_CHUNK_TOKENS, split_text
 from summarizer.config import OutputMode, Profile, ProviderKind
 from summarizer.errors import InvalidOutputError, OutputTruncatedError
@@ -78,11 +79,12 @@ def _profile(mode: OutputMode = OutputMode.JSON_SCHEMA, **changes: Any) -> Profi
 def _extractor(
     bodies: list[dict[str, Any]],
     profile: Profile | None = None,
-    checkpoint_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> tuple[ChunkExtractor, QueueTransport]:
     transport = QueueTransport(bodies)
-    client = ModelClient(profile or _profile(), inner_transport=transport)
-    return ChunkExtractor(client, checkpoint_dir=checkpoint_dir), transport
+    cache = ResponseCache(cache_dir) if cache_dir is not None else None
+    client = ModelClient(profile or _profile(), inner_transport=transport, cache=cache)
+    return ChunkExtractor(client), transport
 
 
 def _only_chunk(article: Article) -> Any:
@@ -264,60 +266,60 @@ def test_length_on_a_chunk_too_small_to_split_raises() -> None:
     assert len(transport.requests) == 1
 
 
-# -- checkpoints ----------------------------------------------------------------------
+# -- response cache (replaces the per-chunk checkpoints) ------------------------------
 
 
-def test_checkpoint_hit_makes_no_model_call(tmp_path: Path) -> None:
+def test_cache_hit_makes_no_model_call_and_rebuilds_the_same_records(tmp_path: Path) -> None:
     article = make_article(SHORT_TEXT, "a.txt")
-    checkpoints = tmp_path / "ck"
-    first, transport = _extractor([_valid()], checkpoint_dir=checkpoints)
+    cache = tmp_path / "ck"
+    first, transport = _extractor([_valid()], cache_dir=cache)
     before = first.extract_article(article, 800)
     assert len(transport.requests) == 1
-    assert list(checkpoints.rglob("*.json"))
+    assert list(cache.rglob("*.json"))
 
-    again, empty = _extractor([], checkpoint_dir=checkpoints)
+    again, empty = _extractor([], cache_dir=cache)
     after = again.extract_article(article, 800)
 
     assert empty.requests == []
     assert after.chunks == before.chunks
 
 
-def test_changed_model_misses_the_checkpoint(tmp_path: Path) -> None:
+def test_changed_model_misses_the_cache(tmp_path: Path) -> None:
     article = make_article(SHORT_TEXT, "a.txt")
-    checkpoints = tmp_path / "ck"
-    first, _ = _extractor([_valid()], checkpoint_dir=checkpoints)
+    cache = tmp_path / "ck"
+    first, _ = _extractor([_valid()], cache_dir=cache)
     first.extract_article(article, 800)
 
     other = _profile(model="another-model")
-    again, transport = _extractor([_valid()], profile=other, checkpoint_dir=checkpoints)
+    again, transport = _extractor([_valid()], profile=other, cache_dir=cache)
     again.extract_article(article, 800)
 
     assert len(transport.requests) == 1
     assert transport.sent_json(0)["model"] == "another-model"
-    assert len(list(checkpoints.rglob("*.json"))) == 2
+    assert len(list(cache.rglob("*.json"))) == 2
 
 
-def test_changed_article_text_misses_the_checkpoint(tmp_path: Path) -> None:
-    checkpoints = tmp_path / "ck"
-    first, _ = _extractor([_valid()], checkpoint_dir=checkpoints)
+def test_changed_article_text_misses_the_cache(tmp_path: Path) -> None:
+    cache = tmp_path / "ck"
+    first, _ = _extractor([_valid()], cache_dir=cache)
     first.extract_article(make_article(SHORT_TEXT, "a.txt"), 800)
 
     edited = make_article(SHORT_TEXT.replace(b"agreed", b"promised"), "a.txt")
-    again, transport = _extractor([_valid()], checkpoint_dir=checkpoints)
+    again, transport = _extractor([_valid()], cache_dir=cache)
     again.extract_article(edited, 800)
 
     assert len(transport.requests) == 1
 
 
-def test_damaged_checkpoint_is_a_miss(tmp_path: Path) -> None:
+def test_damaged_cache_entry_is_a_miss(tmp_path: Path) -> None:
     article = make_article(SHORT_TEXT, "a.txt")
-    checkpoints = tmp_path / "ck"
-    first, _ = _extractor([_valid()], checkpoint_dir=checkpoints)
+    cache = tmp_path / "ck"
+    first, _ = _extractor([_valid()], cache_dir=cache)
     first.extract_article(article, 800)
-    (saved,) = checkpoints.rglob("*.json")
+    (saved,) = cache.rglob("*.json")
     saved.write_text("{broken", encoding="utf-8")
 
-    again, transport = _extractor([_valid()], checkpoint_dir=checkpoints)
+    again, transport = _extractor([_valid()], cache_dir=cache)
     again.extract_article(article, 800)
 
     assert len(transport.requests) == 1
