@@ -2,7 +2,7 @@
 
 200 chunk calls against ``tests/fake_server.py`` answering after a fixed 0.5 s, at
 concurrency 1, 8 and 16; the ideal wall time is ceil(N / c) x latency, efficiency is
-ideal / actual. Needs the fake server and ``extract_articles(..., concurrency=c)``;
+ideal / actual. Needs the fake server and ``run_extraction(..., concurrency=c)``;
 until both exist the benchmark reports itself skipped, with the reason, and the other
 benchmarks still run.
 """
@@ -33,11 +33,11 @@ def _requirements() -> tuple[Any, Any] | str:
         from fake_server import FakeServer  # type: ignore[import-not-found]
     except ImportError as exc:
         return f"tests/fake_server.py is not importable ({exc}); it lands with the concurrency work"
-    from summarizer.pipeline import extract_articles
+    from summarizer.pipeline import run_extraction
 
-    if "concurrency" not in inspect.signature(extract_articles).parameters:
-        return "summarizer.pipeline.extract_articles has no 'concurrency' parameter yet"
-    return FakeServer, extract_articles
+    if "concurrency" not in inspect.signature(run_extraction).parameters:
+        return "summarizer.pipeline.run_extraction has no 'concurrency' parameter yet"
+    return FakeServer, run_extraction
 
 
 def _articles(calls: int) -> list[Any]:
@@ -85,7 +85,8 @@ def run(runs: int) -> dict[str, Any]:
                         load_config().resolve("local"), base_url=server.base_url
                     )
                     t0 = time.perf_counter()
-                    extract_articles(articles, profile, checkpoint_dir=None, concurrency=c)
+                    # No cache: every call reaches the server, as on a first run.
+                    extract_articles(articles, profile, cache_dir=None, concurrency=c)
                     walls.append(time.perf_counter() - t0)
                     seen = _requests_seen(server)
             ideal = math.ceil(CALLS / c) * LATENCY
